@@ -1,0 +1,116 @@
+"""Departments, teams (班组), users with role and 工号, and API tokens."""
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kefu.accounts.roles import CAN_ADMINISTER, CAN_HANDLE_TICKETS, CAN_REVEAL_PII, CAN_SUPERVISE, Role
+
+
+class Department(models.Model):
+    """A department of the company (客服部, 工程部, 安装维修队 …)."""
+
+    class Kind(models.TextChoices):
+        SERVICE = "service", _("Customer service")
+        ENGINEERING = "engineering", _("Engineering")
+        FIELD = "field", _("Field service")
+        DATA = "data", _("Data")
+        OPERATIONS = "operations", _("Operations and maintenance")
+        SALES = "sales", _("Sales")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.SERVICE)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+
+    def __str__(self):
+        return self.name
+
+
+class Team(models.Model):
+    """A team (班组) inside a department; field crews are teams of a field department."""
+
+    name = models.CharField(_("name"), max_length=100)
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="teams",
+                                   verbose_name=_("department"))
+    is_field_crew = models.BooleanField(_("field crew"), default=False)
+
+    class Meta:
+        ordering = ["department__name", "name"]
+        constraints = [models.UniqueConstraint(fields=["department", "name"], name="team_unique_name")]
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+
+    def __str__(self):
+        return f"{self.department.name}/{self.name}"
+
+
+class User(AbstractUser):
+    """A person who works in the center, with one role and at most one team."""
+
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices, default=Role.AGENT)
+    agent_no = models.CharField(_("agent number"), max_length=20, unique=True, null=True, blank=True)
+    display_name = models.CharField(_("display name"), max_length=100, blank=True)
+    team = models.ForeignKey(Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="members",
+                             verbose_name=_("team"))
+    mobile = models.CharField(_("mobile"), max_length=20, blank=True)
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        label = self.display_name or self.username
+        return f"{label} ({self.agent_no})" if self.agent_no else label
+
+    @property
+    def label(self) -> str:
+        return self.display_name or self.username
+
+    def can_reveal_pii(self) -> bool:
+        return self.is_active and self.role in CAN_REVEAL_PII
+
+    def can_handle_tickets(self) -> bool:
+        return self.is_active and self.role in CAN_HANDLE_TICKETS
+
+    def can_supervise(self) -> bool:
+        return self.is_active and self.role in CAN_SUPERVISE
+
+    def can_administer(self) -> bool:
+        return self.is_active and (self.role in CAN_ADMINISTER or self.is_superuser)
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A bearer token for integrations (telephony, IM gateways). Only its hash is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(max_length=8, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def new_raw_key() -> str:
+        return "kf_" + secrets.token_urlsafe(32)

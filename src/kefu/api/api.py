@@ -1,0 +1,26 @@
+"""The REST API root: /api/v1/, OpenAPI document at /api/docs."""
+
+from ninja import NinjaAPI
+
+from kefu.api import errors
+from kefu.api.auth import AUTH
+
+api = NinjaAPI(
+    title="kefu API",
+    version="1.0.0",
+    description="kefu 客服 — tickets, customers and the center's organisation. "
+                "Authenticate with `Authorization: Bearer <token>` (see `kefu user token`).",
+    auth=AUTH,
+    urls_namespace="api",
+    docs_url="/docs",
+)
+errors.install(api)
+
+# Routers are added here, one per app, in a fixed order so the OpenAPI document is stable.
+from kefu.accounts.api import router as accounts_router  # noqa: E402
+from kefu.customers.api import router as customers_router  # noqa: E402
+from kefu.tickets.api import router as tickets_router  # noqa: E402
+
+api.add_router("/v1/", accounts_router)
+api.add_router("/v1/customers", customers_router)
+api.add_router("/v1/tickets", tickets_router)

@@ -1,0 +1,176 @@
+"""Customer endpoints (客户档案)."""
+
+from datetime import datetime
+
+from ninja import Query, Router, Schema
+
+from kefu.api.schemas import ERRORS, UserRef
+from kefu.customers import selectors, services
+from kefu.customers.services import ContactInput, CustomerInput, ReferenceInput
+
+router = Router(tags=["customers"])
+
+
+class ContactIn(Schema):
+    kind: str
+    value: str
+    label: str = ""
+    is_primary: bool = False
+
+
+class ReferenceIn(Schema):
+    kind: str
+    value: str
+    note: str = ""
+
+
+class CustomerIn(Schema):
+    name: str
+    kind: str = "person"
+    tier: str = "normal"
+    star_level: int = 0
+    id_number: str = ""
+    account_manager_id: int | None = None
+    notes: str = ""
+    contacts: list[ContactIn] = []
+    references: list[ReferenceIn] = []
+
+
+class CustomerPatch(Schema):
+    version: int
+    name: str | None = None
+    kind: str | None = None
+    tier: str | None = None
+    star_level: int | None = None
+    id_number: str | None = None
+    account_manager_id: int | None = None
+    notes: str | None = None
+
+
+class StatusIn(Schema):
+    version: int
+    status: str
+    reason: str = ""
+
+
+class RevealIn(Schema):
+    contact_id: int | None = None
+    reason: str = ""
+
+
+class ContactOut(Schema):
+    id: int
+    kind: str
+    value: str
+    masked: bool
+    label: str
+    is_primary: bool
+
+
+class ReferenceOut(Schema):
+    kind: str
+    value: str
+    note: str
+
+
+class CustomerOut(Schema):
+    id: int
+    kind: str
+    name: str
+    id_number: str
+    tier: str
+    star_level: int
+    account_manager: UserRef | None
+    status: str
+    notes: str
+    version: int
+    created_at: datetime
+    contacts: list[ContactOut]
+    references: list[ReferenceOut]
+
+
+class StatusChangeOut(Schema):
+    from_status: str
+    to_status: str
+    reason: str
+    actor: UserRef | None
+    at: datetime
+
+
+class CustomerDetailOut(CustomerOut):
+    ticket_count: int
+    open_ticket_count: int
+    status_history: list[StatusChangeOut]
+
+
+class CustomerListOut(Schema):
+    count: int
+    items: list[CustomerOut]
+
+
+class RevealOut(Schema):
+    value: str
+
+
+class SearchQuery(Schema):
+    q: str = ""
+    phone: str = ""
+    reference: str = ""
+    page: int = 1
+    page_size: int = 20
+
+
+def _detail(request, customer_id: int) -> dict:
+    return selectors.customer_detail_out(request.auth, selectors.get_customer(request.auth, customer_id))
+
+
+@router.get("", response={200: CustomerListOut, **ERRORS})
+def list_customers(request, q: Query[SearchQuery]):
+    count, items = selectors.search_customers(request.auth, **q.dict())
+    return {"count": count, "items": [selectors.customer_out(c) for c in items]}
+
+
+@router.post("", response={201: CustomerDetailOut, **ERRORS})
+def create_customer(request, payload: CustomerIn):
+    data = payload.dict()
+    customer = services.create_customer(actor=request.auth, data=CustomerInput(
+        **{k: v for k, v in data.items() if k not in ("contacts", "references")},
+        contacts=[ContactInput(**c) for c in data["contacts"]],
+        references=[ReferenceInput(**r) for r in data["references"]],
+    ))
+    return 201, _detail(request, customer.pk)
+
+
+@router.get("/{int:customer_id}", response={200: CustomerDetailOut, **ERRORS})
+def get_customer(request, customer_id: int):
+    return _detail(request, customer_id)
+
+
+@router.patch("/{int:customer_id}", response={200: CustomerDetailOut, **ERRORS})
+def update_customer(request, customer_id: int, payload: CustomerPatch):
+    changes = payload.dict(exclude_unset=True)
+    version = changes.pop("version")
+    customer = selectors.get_customer(request.auth, customer_id)
+    services.update_customer(actor=request.auth, customer=customer, version=version, changes=changes)
+    return _detail(request, customer_id)
+
+
+@router.post("/{int:customer_id}/status", response={200: CustomerDetailOut, **ERRORS})
+def change_status(request, customer_id: int, payload: StatusIn):
+    customer = selectors.get_customer(request.auth, customer_id)
+    services.change_customer_status(actor=request.auth, customer=customer, **payload.dict())
+    return _detail(request, customer_id)
+
+
+@router.post("/{int:customer_id}/contacts", response={201: CustomerDetailOut, **ERRORS})
+def add_contact(request, customer_id: int, payload: ContactIn):
+    customer = selectors.get_customer(request.auth, customer_id)
+    services.add_contact(actor=request.auth, customer=customer, contact=ContactInput(**payload.dict()))
+    return 201, _detail(request, customer_id)
+
+
+@router.post("/{int:customer_id}/reveal", response={200: RevealOut, **ERRORS})
+def reveal(request, customer_id: int, payload: RevealIn):
+    """The full phone (contact_id) or ID number (no contact_id). Audited."""
+    customer = selectors.get_customer(request.auth, customer_id)
+    return {"value": services.reveal_pii(actor=request.auth, customer=customer, **payload.dict())}

@@ -1,0 +1,184 @@
+"""Ticket endpoints: thin wrappers that parse, call one service or selector, and shape the answer."""
+
+import csv
+
+from django.http import HttpRequest, StreamingHttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from ninja import Query, Router, Schema
+
+from kefu.api.schemas import ERRORS, user_ref
+from kefu.audit.models import AuditAction
+from kefu.audit.services import record
+from kefu.core.errors import ValidationFailed
+from kefu.core.pii import mask_phone, normalize_phone
+from kefu.tickets import selectors, services
+from kefu.tickets.models import TicketType
+from kefu.tickets.schemas import (
+    AssignIn,
+    DispatchIn,
+    LinkIn,
+    MergeIn,
+    MessageIn,
+    ParentIn,
+    PhoneOut,
+    ReopenIn,
+    TicketCreateIn,
+    TicketDetailOut,
+    TicketListOut,
+    TicketOut,
+    TicketTypeOut,
+    TicketUpdateIn,
+    TransitionIn,
+    ticket_out,
+    timeline_entry,
+)
+
+router = Router(tags=["tickets"])
+
+
+class ListQuery(Schema):
+    status: list[str] | None = None
+    open: bool | None = None
+    team: int | None = None
+    assignee: str | None = None  # a user id, or "me"
+    dispatched_team: int | None = None
+    type: str | None = None
+    priority: int | None = None
+    channel: str | None = None
+    customer: int | None = None
+    phone: str | None = None
+    page: int = 1
+    page_size: int = 20
+
+
+def _filters(request: HttpRequest, q: ListQuery) -> selectors.TicketFilters:
+    assignee = None
+    if q.assignee == "me":
+        assignee = request.auth.pk
+    elif q.assignee:
+        if not q.assignee.isdigit():
+            raise ValidationFailed(_("Give a user id or 'me'."), code="invalid", field="assignee")
+        assignee = int(q.assignee)
+    return selectors.TicketFilters(
+        status=q.status, is_open=q.open, team_id=q.team, assignee_id=assignee,
+        dispatched_team_id=q.dispatched_team, type=q.type, priority=q.priority, channel=q.channel,
+        customer_id=q.customer, phone=normalize_phone(q.phone, field="phone") if q.phone else None,
+    )
+
+
+def _detail(request, ticket_id: int) -> dict:
+    ticket, events, messages = selectors.ticket_detail(request.auth, ticket_id)
+    return {**ticket_out(ticket), "created_by": user_ref(ticket.created_by),
+            "timeline": [timeline_entry(e, messages) for e in events]}
+
+
+@router.get("/types", response={200: list[TicketTypeOut]})
+def list_types(request):
+    return [
+        {"id": t.pk, "code": t.code, "name": t.name, "name_en": t.name_en, "is_complaint": t.is_complaint,
+         "is_emergency": t.is_emergency, "fields": list(t.fields.all())}
+        for t in TicketType.objects.filter(active=True).prefetch_related("fields")
+    ]
+
+
+@router.get("", response={200: TicketListOut, **ERRORS})
+def list_tickets(request, q: Query[ListQuery]):
+    count, items = selectors.ticket_page(request.auth, _filters(request, q), page=q.page, page_size=q.page_size)
+    return {"count": count, "page": q.page, "page_size": q.page_size, "items": [ticket_out(t) for t in items]}
+
+
+@router.get("/export.csv", response={200: None, **ERRORS})
+def export_csv(request, q: Query[ListQuery]):
+    """All tickets matching the filters that the caller may see, as CSV (UTF-8 with BOM for Excel)."""
+    qs = selectors.list_queryset(request.auth, _filters(request, q)).select_related(
+        "ticket_type", "team", "assignee", "customer")
+    record(actor=request.auth, action=AuditAction.EXPORT, target_type="ticket", target_id="*",
+           params={"filters": q.dict(exclude_none=True)})
+
+    class Echo:
+        def write(self, value):
+            return value
+
+    writer = csv.writer(Echo())
+
+    def rows():
+        yield "\ufeff" + writer.writerow(["number", "type", "title", "status", "priority", "channel", "team",
+                                          "assignee", "customer", "contact_phone", "created_at"])
+        for t in qs.iterator(chunk_size=2000):
+            yield writer.writerow([
+                t.number, t.ticket_type.code, t.title, t.status, t.priority, t.channel,
+                t.team.name if t.team else "", t.assignee.label if t.assignee else "",
+                t.customer.name if t.customer else "", mask_phone(t.contact_phone),
+                timezone.localtime(t.created_at).isoformat(),
+            ])
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="tickets.csv"'
+    return response
+
+
+@router.post("", response={201: TicketDetailOut, **ERRORS})
+def create_ticket(request, payload: TicketCreateIn):
+    ticket = services.create_ticket(actor=request.auth, data=services.TicketInput(**payload.dict()))
+    return 201, _detail(request, ticket.pk)
+
+
+@router.get("/{int:ticket_id}", response={200: TicketDetailOut, **ERRORS})
+def get_ticket(request, ticket_id: int):
+    return _detail(request, ticket_id)
+
+
+@router.patch("/{int:ticket_id}", response={200: TicketOut, **ERRORS})
+def update_ticket(request, ticket_id: int, payload: TicketUpdateIn):
+    changes = payload.dict(exclude_unset=True)
+    version = changes.pop("version")
+    ticket = services.update_ticket(actor=request.auth, ticket_id=ticket_id, version=version, changes=changes)
+    return ticket_out(ticket)
+
+
+@router.post("/{int:ticket_id}/transition", response={200: TicketOut, **ERRORS})
+def transition(request, ticket_id: int, payload: TransitionIn):
+    return ticket_out(services.transition_ticket(actor=request.auth, ticket_id=ticket_id, **payload.dict()))
+
+
+@router.post("/{int:ticket_id}/reopen", response={200: TicketOut, **ERRORS})
+def reopen(request, ticket_id: int, payload: ReopenIn):
+    return ticket_out(services.reopen_ticket(actor=request.auth, ticket_id=ticket_id, **payload.dict()))
+
+
+@router.post("/{int:ticket_id}/assign", response={200: TicketOut, **ERRORS})
+def assign(request, ticket_id: int, payload: AssignIn):
+    return ticket_out(services.assign_ticket(actor=request.auth, ticket_id=ticket_id, **payload.dict()))
+
+
+@router.post("/{int:ticket_id}/dispatch", response={200: TicketOut, **ERRORS})
+def dispatch(request, ticket_id: int, payload: DispatchIn):
+    return ticket_out(services.dispatch_ticket(actor=request.auth, ticket_id=ticket_id, **payload.dict()))
+
+
+@router.post("/{int:ticket_id}/messages", response={201: TicketDetailOut, **ERRORS})
+def add_message(request, ticket_id: int, payload: MessageIn):
+    services.add_message(actor=request.auth, ticket_id=ticket_id, **payload.dict())
+    return 201, _detail(request, ticket_id)
+
+
+@router.post("/{int:ticket_id}/links", response={201: TicketDetailOut, **ERRORS})
+def link(request, ticket_id: int, payload: LinkIn):
+    services.link_tickets(actor=request.auth, ticket_id=ticket_id, **payload.dict())
+    return 201, _detail(request, ticket_id)
+
+
+@router.post("/{int:ticket_id}/merge", response={200: TicketOut, **ERRORS})
+def merge(request, ticket_id: int, payload: MergeIn):
+    return ticket_out(services.merge_ticket(actor=request.auth, ticket_id=ticket_id, **payload.dict()))
+
+
+@router.post("/{int:ticket_id}/parent", response={200: TicketOut, **ERRORS})
+def parent(request, ticket_id: int, payload: ParentIn):
+    return ticket_out(services.set_parent(actor=request.auth, ticket_id=ticket_id, **payload.dict()))
+
+
+@router.post("/{int:ticket_id}/reveal-phone", response={200: PhoneOut, **ERRORS})
+def reveal_phone(request, ticket_id: int):
+    return {"phone": services.reveal_contact_phone(actor=request.auth, ticket_id=ticket_id)}

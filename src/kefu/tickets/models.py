@@ -1,0 +1,254 @@
+"""Tickets (工单): types with custom fields as data, the 5W1H record, messages, links and typed events."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from kefu.accounts.roles import TICKET_SCOPE, Scope
+from kefu.tickets.lifecycle import DEFAULT_TRANSITIONS, Channel, Priority, Status
+
+
+class TicketType(models.Model):
+    """A kind of ticket (咨询, 报修, 投诉 …) with its own fields and allowed transitions (TK1)."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=50)
+    name_en = models.CharField(_("English name"), max_length=50)
+    # {status: [next statuses]}; empty means the default lifecycle. Edited by administrators, no code.
+    transitions = models.JSONField(_("transitions"), default=dict, blank=True)
+    is_complaint = models.BooleanField(_("complaint"), default=False)
+    is_emergency = models.BooleanField(_("emergency"), default=False)
+    active = models.BooleanField(_("active"), default=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("ticket type")
+        verbose_name_plural = _("ticket types")
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return self.name_en if (get_language() or "").startswith("en") else self.name
+
+    def allowed_next(self, status: str) -> list[str]:
+        table = self.transitions or DEFAULT_TRANSITIONS
+        return list(table.get(status, []))
+
+
+class TicketField(models.Model):
+    """A custom field of a ticket type, defined as data (e.g. meter number for 报修, order number for 售后)."""
+
+    class Kind(models.TextChoices):
+        TEXT = "text", _("Text")
+        NUMBER = "number", _("Number")
+        DATE = "date", _("Date")
+        CHOICE = "choice", _("Choice")
+        BOOLEAN = "boolean", _("Yes/no")
+
+    ticket_type = models.ForeignKey(TicketType, on_delete=models.CASCADE, related_name="fields")
+    key = models.SlugField(_("key"), max_length=40)
+    label = models.CharField(_("label"), max_length=50)
+    label_en = models.CharField(_("English label"), max_length=50)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.TEXT)
+    required = models.BooleanField(_("required"), default=False)
+    choices = models.JSONField(_("choices"), default=list, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [models.UniqueConstraint(fields=["ticket_type", "key"], name="ticket_field_unique_key")]
+        verbose_name = _("custom field")
+        verbose_name_plural = _("custom fields")
+
+    def __str__(self):
+        return self.key
+
+
+class TicketQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "TicketQuerySet":
+        """The one permission primitive for tickets: lists, details, API, exports and search use it."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        scope = TICKET_SCOPE.get(user.role)
+        own = Q(assignee_id=user.pk) | Q(created_by_id=user.pk)
+        if scope == Scope.CENTER:
+            return self.all()
+        if scope == Scope.OWN_AND_TEAM:
+            return self.filter(own | Q(team_id=user.team_id)) if user.team_id else self.filter(own)
+        if scope == Scope.TEAM:
+            if not user.team_id:
+                return self.filter(own)
+            return self.filter(own | Q(team_id=user.team_id) | Q(dispatched_team_id=user.team_id))
+        if scope == Scope.DISPATCHED:
+            return self.filter(dispatched_team_id=user.team_id) if user.team_id else self.none()
+        if scope == Scope.OWN_CUSTOMERS:
+            return self.filter(own | Q(customer__account_manager_id=user.pk))
+        return self.none()
+
+
+class Ticket(models.Model):
+    """One case: 5W1H record, channel, priority, routing, status and a version for optimistic locking."""
+
+    ticket_type = models.ForeignKey(TicketType, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("type"))
+    title = models.CharField(_("title"), max_length=200)
+    # 5W1H (TK2): what happened, when, who reported it, where, why, and how it should be handled.
+    description = models.TextField(_("what"), blank=True)
+    occurred_at = models.DateTimeField(_("when"), null=True, blank=True)
+    reporter_name = models.CharField(_("who"), max_length=100, blank=True)
+    location = models.CharField(_("where"), max_length=300, blank=True)
+    cause = models.TextField(_("why"), blank=True)
+    handling = models.TextField(_("how"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default=Channel.PHONE)
+    channel_ref = models.CharField(_("channel reference"), max_length=100, blank=True)
+    priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority.choices, default=Priority.NORMAL)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW)
+    # Denormalised from status so that "my open tickets" is one ordered index range, not an IN + sort.
+    is_open = models.BooleanField(default=True)
+    customer = models.ForeignKey("customers.Customer", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="tickets", verbose_name=_("customer"))
+    team = models.ForeignKey("accounts.Team", null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="tickets", verbose_name=_("team"))
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="assigned_tickets", verbose_name=_("assignee"))
+    dispatched_team = models.ForeignKey("accounts.Team", null=True, blank=True, on_delete=models.PROTECT,
+                                        related_name="dispatched_tickets", verbose_name=_("dispatched to"))
+    appointment_start = models.DateTimeField(_("appointment from"), null=True, blank=True)
+    appointment_end = models.DateTimeField(_("appointment until"), null=True, blank=True)
+    custom = models.JSONField(_("custom fields"), default=dict, blank=True)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+                               verbose_name=_("parent"))
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="merged", verbose_name=_("merged into"))
+    version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(_("created"), db_index=True)
+    updated_at = models.DateTimeField(_("updated"))
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    objects = TicketQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-priority", "created_at"]
+        indexes = [
+            models.Index(fields=["assignee", "is_open", "-priority", "created_at"], name="ticket_my_queue"),
+            models.Index(fields=["team", "is_open", "-priority", "created_at"], name="ticket_team_queue"),
+            models.Index(fields=["dispatched_team", "is_open", "-priority", "created_at"],
+                         name="ticket_dispatch_queue"),
+            models.Index(fields=["customer", "created_at"], name="ticket_customer"),
+            models.Index(fields=["status", "created_at"], name="ticket_status"),
+            models.Index(fields=["contact_phone"], name="ticket_phone"),
+        ]
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+
+    def __str__(self):
+        return f"{self.number} {self.title}"
+
+    @property
+    def number(self) -> str:
+        """The number agents read to customers: GD + zero-padded id."""
+        return f"GD{self.pk:08d}" if self.pk else ""
+
+
+class TicketMessage(models.Model):
+    """A customer-visible reply or an internal note on a ticket."""
+
+    class Kind(models.TextChoices):
+        REPLY = "reply", _("Reply to customer")
+        NOTE = "note", _("Internal note")
+        CUSTOMER = "customer", _("Message from customer")
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    body = models.TextField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["ticket", "created_at"], name="message_ticket")]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+
+    def __str__(self):
+        return f"{self.kind} #{self.pk}"
+
+
+class TicketLink(models.Model):
+    """A link between two tickets (related, duplicate of, caused by) — TK6."""
+
+    class Kind(models.TextChoices):
+        RELATED = "related", _("Related")
+        DUPLICATE = "duplicate", _("Duplicate of")
+        CAUSED_BY = "caused_by", _("Caused by")
+
+    source = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="links_out")
+    target = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="links_in")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.RELATED)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "target"], name="ticket_link_unique"),
+            models.CheckConstraint(condition=~Q(source=models.F("target")), name="ticket_link_not_self"),
+        ]
+        verbose_name = _("link")
+        verbose_name_plural = _("links")
+
+    def __str__(self):
+        return f"{self.source_id}-{self.kind}-{self.target_id}"
+
+
+class EventCode(models.TextChoices):
+    """Every kind of change a ticket can have; the timeline renders these, translated when shown."""
+
+    CREATED = "created", _("Created")
+    UPDATED = "updated", _("Fields changed")
+    STATUS_CHANGED = "status_changed", _("Status changed")
+    ASSIGNED = "assigned", _("Assigned")
+    DISPATCHED = "dispatched", _("Dispatched")
+    REPLIED = "replied", _("Replied to customer")
+    NOTE_ADDED = "note_added", _("Internal note")
+    CUSTOMER_MESSAGE = "customer_message", _("Message from customer")
+    REOPENED = "reopened", _("Reopened")
+    LINKED = "linked", _("Linked")
+    MERGED_INTO = "merged_into", _("Merged into another ticket")
+    MERGED_FROM = "merged_from", _("Another ticket merged in")
+    PARENT_SET = "parent_set", _("Parent set")
+    CHILD_ADDED = "child_added", _("Child added")
+    PHONE_REVEALED = "phone_revealed", _("Contact phone revealed")
+
+
+class TicketEvent(models.Model):
+    """One typed change on a ticket: code + JSON parameters, who and when, and the version it produced."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    version = models.PositiveIntegerField()
+    code = models.CharField(max_length=30, choices=EventCode.choices)
+    params = models.JSONField(default=dict, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["ticket", "version"], name="event_ticket_version")]
+        verbose_name = _("ticket event")
+        verbose_name_plural = _("ticket events")
+
+    def __str__(self):
+        return f"{self.ticket_id} v{self.version} {self.code}"
+
+

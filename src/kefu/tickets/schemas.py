@@ -1,0 +1,206 @@
+"""API shapes of tickets. Contact phones leave the server masked; the full number needs a logged reveal."""
+
+from datetime import datetime
+
+from ninja import Field, Schema
+
+from kefu.api.schemas import TeamRef, UserRef, team_ref, user_ref
+from kefu.core.pii import mask_phone
+from kefu.tickets.lifecycle import Channel, Priority, Status
+from kefu.tickets.models import EventCode, Ticket
+
+
+class TicketCreateIn(Schema):
+    type: str = Field(..., description="Ticket type code, e.g. repair, complaint, inquiry")
+    title: str
+    description: str = ""
+    occurred_at: datetime | None = None
+    reporter_name: str = ""
+    location: str = ""
+    cause: str = ""
+    handling: str = ""
+    contact_phone: str = ""
+    channel: str = Channel.PHONE.value
+    channel_ref: str = ""
+    priority: int = Priority.NORMAL.value
+    customer_id: int | None = None
+    team_id: int | None = None
+    assignee_id: int | None = None
+    parent_id: int | None = None
+    custom: dict = {}
+
+
+class TicketUpdateIn(Schema):
+    version: int
+    type: str | None = None
+    title: str | None = None
+    description: str | None = None
+    occurred_at: datetime | None = None
+    reporter_name: str | None = None
+    location: str | None = None
+    cause: str | None = None
+    handling: str | None = None
+    contact_phone: str | None = None
+    channel_ref: str | None = None
+    priority: int | None = None
+    customer_id: int | None = None
+    custom: dict | None = None
+
+
+class TransitionIn(Schema):
+    version: int
+    to: str = Field(..., description="Target status: " + ", ".join(Status.values))
+    reason: str = ""
+
+
+class ReopenIn(Schema):
+    version: int
+    reason: str
+
+
+class AssignIn(Schema):
+    version: int
+    team_id: int | None = None
+    assignee_id: int | None = None
+
+
+class DispatchIn(Schema):
+    version: int
+    team_id: int
+    appointment_start: datetime | None = None
+    appointment_end: datetime | None = None
+    note: str = ""
+
+
+class MessageIn(Schema):
+    kind: str = Field("reply", description="reply (to the customer), note (internal) or customer")
+    body: str
+    version: int | None = None
+
+
+class LinkIn(Schema):
+    other_id: int
+    kind: str = "related"
+
+
+class MergeIn(Schema):
+    version: int
+    into_id: int
+
+
+class ParentIn(Schema):
+    version: int
+    parent_id: int
+
+
+class CustomerRef(Schema):
+    id: int
+    name: str
+    tier: str
+
+
+class TicketOut(Schema):
+    id: int
+    number: str
+    type: str
+    type_label: str
+    title: str
+    description: str
+    occurred_at: datetime | None
+    reporter_name: str
+    location: str
+    cause: str
+    handling: str
+    contact_phone: str = Field(..., description="Masked, e.g. 138****1234")
+    channel: str
+    channel_ref: str
+    priority: int
+    status: str
+    status_label: str
+    is_open: bool
+    customer: CustomerRef | None
+    team: TeamRef | None
+    assignee: UserRef | None
+    dispatched_team: TeamRef | None
+    appointment_start: datetime | None
+    appointment_end: datetime | None
+    custom: dict
+    parent_id: int | None
+    merged_into_id: int | None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    allowed_transitions: list[str]
+
+
+class TicketListOut(Schema):
+    count: int
+    page: int
+    page_size: int
+    items: list[TicketOut]
+
+
+class TimelineEntry(Schema):
+    version: int
+    code: str
+    label: str
+    params: dict
+    actor: UserRef | None
+    at: datetime
+    message_kind: str | None = None
+    message_body: str | None = None
+
+
+class TicketDetailOut(TicketOut):
+    created_by: UserRef | None
+    timeline: list[TimelineEntry]
+
+
+class PhoneOut(Schema):
+    phone: str
+
+
+class TicketTypeFieldOut(Schema):
+    key: str
+    label: str
+    label_en: str
+    kind: str
+    required: bool
+    choices: list
+
+
+class TicketTypeOut(Schema):
+    id: int
+    code: str
+    name: str
+    name_en: str
+    is_complaint: bool
+    is_emergency: bool
+    fields: list[TicketTypeFieldOut]
+
+
+def ticket_out(ticket: Ticket) -> dict:
+    customer = ticket.customer
+    return {
+        "id": ticket.pk, "number": ticket.number, "type": ticket.ticket_type.code,
+        "type_label": ticket.ticket_type.label, "title": ticket.title, "description": ticket.description,
+        "occurred_at": ticket.occurred_at, "reporter_name": ticket.reporter_name, "location": ticket.location,
+        "cause": ticket.cause, "handling": ticket.handling, "contact_phone": mask_phone(ticket.contact_phone),
+        "channel": ticket.channel, "channel_ref": ticket.channel_ref, "priority": ticket.priority,
+        "status": ticket.status, "status_label": str(Status(ticket.status).label), "is_open": ticket.is_open,
+        "customer": {"id": customer.pk, "name": customer.name, "tier": customer.tier} if customer else None,
+        "team": team_ref(ticket.team), "assignee": user_ref(ticket.assignee),
+        "dispatched_team": team_ref(ticket.dispatched_team), "appointment_start": ticket.appointment_start,
+        "appointment_end": ticket.appointment_end, "custom": ticket.custom, "parent_id": ticket.parent_id,
+        "merged_into_id": ticket.merged_into_id, "version": ticket.version, "created_at": ticket.created_at,
+        "updated_at": ticket.updated_at, "allowed_transitions": ticket.ticket_type.allowed_next(ticket.status),
+    }
+
+
+def timeline_entry(event, messages: dict) -> dict:
+    message = messages.get(event.params.get("message")) if "message" in event.params else None
+    return {
+        "version": event.version, "code": event.code, "label": str(EventCode(event.code).label),
+        "params": event.params, "actor": user_ref(event.actor), "at": event.created_at,
+        "message_kind": message.kind if message else None, "message_body": message.body if message else None,
+    }

@@ -1,0 +1,71 @@
+"""Read queries for tickets, all through visible_to(user)."""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from kefu.core.errors import NotFound, ValidationFailed
+from kefu.tickets.lifecycle import Status
+from kefu.tickets.models import Ticket, TicketMessage
+
+MAX_PAGE_SIZE = 100
+
+
+@dataclass
+class TicketFilters:
+    status: list[str] | None = None
+    is_open: bool | None = None
+    team_id: int | None = None
+    assignee_id: int | None = None
+    dispatched_team_id: int | None = None
+    type: str | None = None
+    priority: int | None = None
+    channel: str | None = None
+    customer_id: int | None = None
+    phone: str | None = None
+
+
+def list_queryset(user, filters: TicketFilters):
+    """Tickets the user may see, filtered, ordered by priority then age (the agent's queue order)."""
+    qs = Ticket.objects.visible_to(user)
+    if filters.status:
+        unknown = [s for s in filters.status if s not in Status.values]
+        if unknown:
+            raise ValidationFailed(_("Unknown status."), code="invalid_choice", field="status")
+        qs = qs.filter(status__in=filters.status)
+    for attr in ("is_open", "team_id", "assignee_id", "dispatched_team_id", "priority", "channel",
+                 "customer_id"):
+        value = getattr(filters, attr)
+        if value is not None:
+            qs = qs.filter(**{attr: value})
+    if filters.type:
+        qs = qs.filter(ticket_type__code=filters.type)
+    if filters.phone:
+        qs = qs.filter(contact_phone=filters.phone)
+    return qs.order_by("-priority", "created_at", "id")
+
+
+def ticket_page(user, filters: TicketFilters, *, page: int = 1, page_size: int = 20) -> tuple[int, list[Ticket]]:
+    """One page of the queue and the total count."""
+    if page < 1:
+        raise ValidationFailed(_("Pages start at 1."), code="out_of_range", field="page")
+    if not 1 <= page_size <= MAX_PAGE_SIZE:
+        raise ValidationFailed(_("Page size is 1 to 100."), code="out_of_range", field="page_size")
+    qs = list_queryset(user, filters)
+    count = qs.count()
+    start = (page - 1) * page_size
+    items = list(qs.select_related("ticket_type", "team", "assignee", "customer", "dispatched_team")
+                 [start:start + page_size])
+    return count, items
+
+
+def ticket_detail(user, ticket_id: int) -> tuple[Ticket, list, dict[int, TicketMessage]]:
+    """A ticket, its timeline (events oldest first) and the messages the timeline refers to."""
+    ticket = (Ticket.objects.visible_to(user)
+              .select_related("ticket_type", "team", "assignee", "customer", "dispatched_team", "created_by")
+              .filter(pk=ticket_id).first())
+    if ticket is None:
+        raise NotFound(_("No such ticket."), field="ticket")
+    events = list(ticket.events.select_related("actor").order_by("created_at", "id"))
+    messages = {m.pk: m for m in ticket.messages.all()}
+    return ticket, events, messages

@@ -1,0 +1,18 @@
+"""Every state change of a ticket; the API, admin, CLI, demo loader and tasks call these and nothing else."""
+
+from kefu.tickets.services.changes import (
+    assign_ticket,
+    dispatch_ticket,
+    reopen_ticket,
+    transition_ticket,
+    update_ticket,
+)
+from kefu.tickets.services.create import TicketInput, create_ticket
+from kefu.tickets.services.messages import add_message
+from kefu.tickets.services.privacy import reveal_contact_phone
+from kefu.tickets.services.relations import link_tickets, merge_ticket, set_parent
+
+__all__ = [
+    "TicketInput", "add_message", "assign_ticket", "create_ticket", "dispatch_ticket", "link_tickets",
+    "merge_ticket", "reopen_ticket", "reveal_contact_phone", "set_parent", "transition_ticket", "update_ticket",
+]

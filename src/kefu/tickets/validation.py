@@ -1,0 +1,108 @@
+"""Checks of ticket input shared by create and update: type, custom fields, phone, choices."""
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext_lazy as _
+
+from kefu.core.errors import ValidationFailed
+from kefu.core.pii import normalize_phone
+from kefu.tickets.lifecycle import Channel, Priority
+from kefu.tickets.models import TicketField, TicketType
+
+MAX_TITLE = 200
+MAX_TEXT = 20_000
+
+
+def resolve_type(code_or_id) -> TicketType:
+    """The active ticket type named by code (or numeric id), else an unknown_type error."""
+    qs = TicketType.objects.filter(active=True).prefetch_related("fields")
+    if isinstance(code_or_id, int) or (isinstance(code_or_id, str) and code_or_id.isdigit()):
+        found = qs.filter(pk=int(code_or_id)).first()
+    else:
+        found = qs.filter(code=code_or_id).first()
+    if found is None:
+        raise ValidationFailed(_("Unknown ticket type."), code="unknown_type", field="type")
+    return found
+
+
+def clean_title(value: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationFailed(_("This field is required."), code="required", field="title")
+    if len(value) > MAX_TITLE:
+        raise ValidationFailed(_("The title is longer than 200 characters."), code="too_long", field="title")
+    return value
+
+
+def clean_text(value: str | None, *, field: str, limit: int = MAX_TEXT) -> str:
+    value = (value or "").strip()
+    if len(value) > limit:
+        raise ValidationFailed(_("This text is too long."), code="too_long", field=field,
+                               params={"limit": limit})
+    return value
+
+
+def clean_channel(value: str) -> str:
+    if value not in Channel.values:
+        raise ValidationFailed(_("Unknown channel."), code="invalid_choice", field="channel")
+    return value
+
+
+def clean_priority(value) -> int:
+    if value not in Priority.values:
+        raise ValidationFailed(_("Priority is 1 (low) to 4 (urgent)."), code="invalid_choice", field="priority")
+    return int(value)
+
+
+def clean_phone(value: str | None) -> str:
+    value = (value or "").strip()
+    return normalize_phone(value, field="contact_phone") if value else ""
+
+
+def _clean_field_value(definition: TicketField, value):
+    field = f"custom.{definition.key}"
+    kind = definition.kind
+    if kind == TicketField.Kind.TEXT:
+        return clean_text(str(value), field=field, limit=2000)
+    if kind == TicketField.Kind.NUMBER:
+        try:
+            number = Decimal(str(value))
+        except InvalidOperation as exc:
+            raise ValidationFailed(_("Enter a number."), code="invalid_number", field=field) from exc
+        return int(number) if number == number.to_integral_value() else float(number)
+    if kind == TicketField.Kind.DATE:
+        try:
+            return dt.date.fromisoformat(str(value)).isoformat()
+        except ValueError as exc:
+            raise ValidationFailed(_("Enter a date as YYYY-MM-DD."), code="invalid_date", field=field) from exc
+    if kind == TicketField.Kind.CHOICE:
+        if value not in definition.choices:
+            raise ValidationFailed(_("Not one of the allowed values."), code="invalid_choice", field=field)
+        return value
+    if kind == TicketField.Kind.BOOLEAN:
+        if not isinstance(value, bool):
+            raise ValidationFailed(_("Enter true or false."), code="invalid_boolean", field=field)
+        return value
+    return value
+
+
+def clean_custom(ticket_type: TicketType, values: dict | None) -> dict:
+    """Validate custom field values against the type's definitions: unknown keys and missing required refused."""
+    values = values or {}
+    if not isinstance(values, dict):
+        raise ValidationFailed(_("Custom fields must be an object."), code="invalid", field="custom")
+    definitions = {f.key: f for f in ticket_type.fields.all()}
+    for key in values:
+        if key not in definitions:
+            raise ValidationFailed(_("This ticket type has no such field."), code="unknown_field",
+                                   field=f"custom.{key}")
+    clean = {}
+    for key, definition in definitions.items():
+        value = values.get(key)
+        if value is None or value == "":
+            if definition.required:
+                raise ValidationFailed(_("This field is required."), code="required", field=f"custom.{key}")
+            continue
+        clean[key] = _clean_field_value(definition, value)
+    return clean
