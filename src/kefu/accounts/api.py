@@ -1,7 +1,7 @@
 """Who am I, the center's teams and users, and creating users (administrators)."""
 
 from django.utils.translation import gettext_lazy as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from kefu.accounts import services
 from kefu.accounts.models import Team, User
@@ -71,4 +71,4 @@ def create_user(request, payload: UserIn):
     user = services.create_user(actor=request.auth, username=payload.username, password=payload.password,
                                 role=payload.role, team=team, agent_no=payload.agent_no,
                                 display_name=payload.display_name, mobile=payload.mobile)
-    return 201, user_out(user)
+    return Status(201, user_out(user))

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from kefu.api.schemas import ERRORS, UserRef
 from kefu.customers import selectors, services
@@ -138,7 +138,7 @@ def create_customer(request, payload: CustomerIn):
         contacts=[ContactInput(**c) for c in data["contacts"]],
         references=[ReferenceInput(**r) for r in data["references"]],
     ))
-    return 201, _detail(request, customer.pk)
+    return Status(201, _detail(request, customer.pk))
 
 
 @router.get("/{int:customer_id}", response={200: CustomerDetailOut, **ERRORS})
@@ -166,7 +166,7 @@ def change_status(request, customer_id: int, payload: StatusIn):
 def add_contact(request, customer_id: int, payload: ContactIn):
     customer = selectors.get_customer(request.auth, customer_id)
     services.add_contact(actor=request.auth, customer=customer, contact=ContactInput(**payload.dict()))
-    return 201, _detail(request, customer_id)
+    return Status(201, _detail(request, customer_id))
 
 
 @router.post("/{int:customer_id}/reveal", response={200: RevealOut, **ERRORS})

@@ -5,7 +5,7 @@ import csv
 from django.http import HttpRequest, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from kefu.api.schemas import ERRORS, user_ref
 from kefu.audit.models import AuditAction
@@ -121,7 +121,7 @@ def export_csv(request, q: Query[ListQuery]):
 @router.post("", response={201: TicketDetailOut, **ERRORS})
 def create_ticket(request, payload: TicketCreateIn):
     ticket = services.create_ticket(actor=request.auth, data=services.TicketInput(**payload.dict()))
-    return 201, _detail(request, ticket.pk)
+    return Status(201, _detail(request, ticket.pk))
 
 
 @router.get("/{int:ticket_id}", response={200: TicketDetailOut, **ERRORS})
@@ -160,13 +160,13 @@ def dispatch(request, ticket_id: int, payload: DispatchIn):
 @router.post("/{int:ticket_id}/messages", response={201: TicketDetailOut, **ERRORS})
 def add_message(request, ticket_id: int, payload: MessageIn):
     services.add_message(actor=request.auth, ticket_id=ticket_id, **payload.dict())
-    return 201, _detail(request, ticket_id)
+    return Status(201, _detail(request, ticket_id))
 
 
 @router.post("/{int:ticket_id}/links", response={201: TicketDetailOut, **ERRORS})
 def link(request, ticket_id: int, payload: LinkIn):
     services.link_tickets(actor=request.auth, ticket_id=ticket_id, **payload.dict())
-    return 201, _detail(request, ticket_id)
+    return Status(201, _detail(request, ticket_id))
 
 
 @router.post("/{int:ticket_id}/merge", response={200: TicketOut, **ERRORS})
