@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ninja",
     "kefu.core",
+    "kefu.api",
     "kefu.accounts",
     "kefu.audit",
     "kefu.customers",
