@@ -3,6 +3,29 @@ import pytest
 from kefu.testing import build_world
 
 
+@pytest.fixture(autouse=True)
+def _fresh_config_caches():
+    """Configuration caches outlive a test's rolled-back transaction; start and end each test without them."""
+    from kefu.core.configcache import invalidate_all
+
+    invalidate_all()
+    yield
+    invalidate_all()
+
+
+@pytest.fixture(autouse=True)
+def _private_task_queue(tmp_path):
+    """Tasks enqueued by any test go to a queue file of the test's own, never to $KEFU_DATA_DIR/huey.sqlite3."""
+    from huey.contrib.djhuey import HUEY
+    from huey.storage import SqliteStorage
+
+    saved = HUEY.storage
+    HUEY.storage = SqliteStorage(HUEY.name, filename=str(tmp_path / "huey-autouse.sqlite3"))
+    yield
+    HUEY.storage.close()
+    HUEY.storage = saved
+
+
 @pytest.fixture
 def world(db):
     return build_world()

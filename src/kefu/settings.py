@@ -1,13 +1,16 @@
 """kefu settings: zero-config development defaults, everything else from KEFU_* environment variables."""
 
+import os
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from kefu.core.env import database_from_url, env_bool, env_int, env_list, env_str
+from kefu.core.env import database_from_url, env_bool, env_choice, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env_str("KEFU_DATA_DIR", str(Path.cwd() / "var"))).resolve()
+# The SQLite database and huey's queue live here; a fresh checkout must start without a manual mkdir.
+DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("KEFU_DEBUG", True)
 # The development key is only ever used with DEBUG on; production must set its own.
@@ -22,12 +25,15 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",
+    "huey.contrib.djhuey",
     "kefu.core",
     "kefu.api",
     "kefu.accounts",
     "kefu.audit",
     "kefu.customers",
     "kefu.tickets",
+    "kefu.notify",
+    "kefu.sla",
     "kefu.demo",
     "kefu.bench",
 ]
@@ -73,6 +79,9 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": env_str("KEFU_SQLITE_PATH", str(DATA_DIR / "kefu.sqlite3")),
+            # A file, not pytest's in-memory default: the race tests run real transactions in several threads.
+            # One per process, so that two test runs on one machine never share it.
+            "TEST": {"NAME": str(DATA_DIR / f"test-{os.getpid()}.sqlite3")},
             "OPTIONS": {
                 # IMMEDIATE: a read-then-write transaction takes the write lock up front, so two
                 # concurrent ones wait for each other instead of failing with "database is locked".
@@ -83,7 +92,7 @@ else:
                 # can undo the last commits. KEFU_SQLITE_SYNCHRONOUS=FULL trades speed for that too.
                 "init_command": (
                     "PRAGMA journal_mode=WAL;"
-                    f"PRAGMA synchronous={env_str('KEFU_SQLITE_SYNCHRONOUS', 'NORMAL')};"
+                    f"PRAGMA synchronous={env_choice('KEFU_SQLITE_SYNCHRONOUS', 'NORMAL', ['NORMAL', 'FULL'])};"
                     "PRAGMA busy_timeout=20000;"
                     "PRAGMA foreign_keys=ON;"
                     "PRAGMA cache_size=-65536;"
@@ -125,3 +134,48 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("KEFU_LOG_LEVEL", "INFO")},
 }
+
+# Background worker (huey): SQLite storage next to the database by default, Redis when KEFU_REDIS_URL is set.
+_redis_url = env_str("KEFU_REDIS_URL")
+HUEY = {
+    "name": "kefu",
+    "immediate": False,
+    "utc": True,
+    "consumer": {"workers": env_int("KEFU_WORKERS", 2), "worker_type": "thread", "periodic": True},
+}
+if _redis_url:
+    HUEY.update({"huey_class": "huey.RedisHuey", "url": _redis_url})
+else:
+    HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(DATA_DIR / "huey.sqlite3")})
+
+# Outbound email (notifications). With no KEFU_EMAIL_HOST, development needs no mail server: messages
+# are written as files to $KEFU_DATA_DIR/mail instead.
+EMAIL_HOST = env_str("KEFU_EMAIL_HOST")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(DATA_DIR / "mail")
+EMAIL_PORT = env_int("KEFU_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("KEFU_EMAIL_USER")
+EMAIL_HOST_PASSWORD = env_str("KEFU_EMAIL_PASSWORD")
+EMAIL_USE_TLS = env_bool("KEFU_EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("KEFU_EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env_str("KEFU_EMAIL_FROM", "kefu@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# SMS (notifications): file (JSON lines in $KEFU_DATA_DIR/sms.jsonl) by default, console, or a vendor.
+# The vendor settings are checked at start-up by kefu.notify's system checks (kefu.notify.E00x).
+SMS_BACKEND = env_choice("KEFU_SMS_BACKEND", "file", ["CONSOLE", "FILE", "ALIYUN", "TENCENT"]).lower()
+SMS_FILE_PATH = env_str("KEFU_SMS_FILE", str(DATA_DIR / "sms.jsonl"))
+SMS_KEY_ID = env_str("KEFU_SMS_KEY_ID")  # Alibaba Cloud AccessKeyId / Tencent Cloud SecretId
+SMS_KEY_SECRET = env_str("KEFU_SMS_KEY_SECRET")  # AccessKeySecret / SecretKey
+SMS_SIGN_NAME = env_str("KEFU_SMS_SIGN_NAME")  # the approved signature (签名)
+SMS_APP_ID = env_str("KEFU_SMS_APP_ID")  # Tencent Cloud SmsSdkAppId
+SMS_REGION = env_str("KEFU_SMS_REGION")  # empty: cn-hangzhou (Alibaba) / ap-guangzhou (Tencent)
+SMS_ENDPOINT = env_str("KEFU_SMS_ENDPOINT")  # empty: the vendor's public API
+SMS_TIMEOUT = env_int("KEFU_SMS_TIMEOUT", 10)
+# kind=TEMPLATE_ID[:variable…], comma-separated, e.g. sla_breach=SMS_123:ticket:minutes; the default
+# template (TEMPLATE_ID[:variable…]) serves every other kind. `text` and `subject` are variables too.
+SMS_TEMPLATES = env_list("KEFU_SMS_TEMPLATES", [])
+SMS_DEFAULT_TEMPLATE = env_str("KEFU_SMS_DEFAULT_TEMPLATE")

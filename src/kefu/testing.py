@@ -37,12 +37,29 @@ class World:
     def auth(self, user: User) -> dict:
         return {"HTTP_AUTHORIZATION": f"Bearer {self.token(user)}"}
 
-    def ticket(self, *, by: User | None = None, **kwargs):
+    def ticket(self, *, by: User | None = None, now=None, **kwargs):
         data = {"type": "inquiry", "title": "燃气费怎么交", "contact_phone": "13812341234", **kwargs}
-        return create_ticket(actor=by or self.agent, data=TicketInput(**data))
+        return create_ticket(actor=by or self.agent, data=TicketInput(**data), now=now)
+
+
+def ensure_reference_data() -> None:
+    """Default ticket types, calendars and SLA policies, as the data migrations install them.
+
+    A transactional test (threads, real commits) ends with a flush that removes migration data, so the
+    world puts it back before every build; both installers skip what exists."""
+    from kefu.core.configcache import invalidate_all
+    from kefu.sla import defaults as sla_defaults
+    from kefu.sla.models import BusinessCalendar, EscalationRung, SlaPolicy
+    from kefu.tickets.defaults import install_default_types
+    from kefu.tickets.models import TicketField, TicketType
+
+    install_default_types(TicketType, TicketField)
+    sla_defaults.install(BusinessCalendar, SlaPolicy, EscalationRung, TicketType)
+    invalidate_all()
 
 
 def build_world() -> World:
+    ensure_reference_data()
     service = create_department(actor=None, name="客服部")
     field = create_department(actor=None, name="安装维修队", kind=Department.Kind.FIELD)
     team_a = create_team(actor=None, department=service, name="一班")

@@ -61,6 +61,8 @@ class User(AbstractUser):
     team = models.ForeignKey(Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="members",
                              verbose_name=_("team"))
     mobile = models.CharField(_("mobile"), max_length=20, blank=True)
+    # On duty now: emergency repairs (抢修) are sent to these people by SMS at creation (SL4).
+    on_duty = models.BooleanField(_("on duty"), default=False)
 
     objects = UserManager()
 

@@ -1,11 +1,40 @@
-"""Writing ticket events: the only place that creates TicketEvent rows."""
+"""Writing ticket events: the only place that creates TicketEvent rows, and where other apps hear of them.
 
+Other apps (SLA clocks, search indexing) subscribe with `listen(fn)` from their AppConfig.ready(); a listener
+runs inside the same transaction as the change, so a clock can never disagree with the ticket it measures.
+"""
+
+from collections.abc import Callable
 from datetime import datetime
 
 from kefu.tickets.models import EventCode, Ticket, TicketEvent
 
+_listeners: list[Callable[[Ticket, TicketEvent], None]] = []
+
+
+def listen(fn: Callable[[Ticket, TicketEvent], None]) -> None:
+    """Call `fn(ticket, event)` after every event; registering the same function twice is a no-op."""
+    if fn not in _listeners:
+        _listeners.append(fn)
+
 
 def emit(ticket: Ticket, code: EventCode, *, actor, at: datetime, params: dict | None = None) -> TicketEvent:
     """Record one change at the ticket's current version. Params hold codes and ids, never translated text."""
-    return TicketEvent.objects.create(ticket=ticket, version=ticket.version, code=code, params=params or {},
-                                      actor=actor if getattr(actor, "pk", None) else None, created_at=at)
+    event = TicketEvent.objects.create(ticket=ticket, version=ticket.version, code=code, params=params or {},
+                                       actor=actor if getattr(actor, "pk", None) else None, created_at=at)
+    for listener in _listeners:
+        listener(ticket, event)
+    return event
+
+
+def emit_many(items: list[tuple[Ticket, EventCode, dict]], *, actor, at: datetime) -> list[TicketEvent]:
+    """Record many events in one INSERT (the SLA sweeper's batches); listeners still hear each one."""
+    events = TicketEvent.objects.bulk_create([
+        TicketEvent(ticket=ticket, version=ticket.version, code=code, params=params,
+                    actor=actor if getattr(actor, "pk", None) else None, created_at=at)
+        for ticket, code, params in items
+    ])
+    for (ticket, _code, _params), event in zip(items, events, strict=True):
+        for listener in _listeners:
+            listener(ticket, event)
+    return events

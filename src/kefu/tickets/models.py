@@ -110,6 +110,8 @@ class Ticket(models.Model):
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default=Channel.PHONE)
     channel_ref = models.CharField(_("channel reference"), max_length=100, blank=True)
     priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority.choices, default=Priority.NORMAL)
+    # 重要事件/突发事件: escalates at once instead of waiting for a breach (SL3).
+    is_major = models.BooleanField(_("major or sudden event"), default=False)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW)
     # Denormalised from status so that "my open tickets" is one ordered index range, not an IN + sort.
     is_open = models.BooleanField(default=True)
@@ -230,6 +232,12 @@ class EventCode(models.TextChoices):
     PARENT_SET = "parent_set", _("Parent set")
     CHILD_ADDED = "child_added", _("Child added")
     PHONE_REVEALED = "phone_revealed", _("Contact phone revealed")
+    SLA_WARNING = "sla_warning", _("Time limit nearly reached")
+    SLA_BREACHED = "sla_breached", _("Time limit breached")
+    SLA_RECOMPUTED = "sla_recomputed", _("Time limits recomputed")
+    ESCALATED = "escalated", _("Escalated")
+    FOLLOW_UP_CREATED = "follow_up_created", _("Follow-up task created")
+    FOLLOW_UP_DONE = "follow_up_done", _("Follow-up task done")
 
 
 class TicketEvent(models.Model):
@@ -252,3 +260,30 @@ class TicketEvent(models.Model):
         return f"{self.ticket_id} v{self.version} {self.code}"
 
 
+
+
+class FollowUp(models.Model):
+    """A task tied to a ticket with a due time, e.g. phone the customer to confirm a mail or fax arrived (CH3)."""
+
+    class Kind(models.TextChoices):
+        CONFIRM_RECEIPT = "confirm_receipt", _("Confirm by phone that it arrived")
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="follow_ups")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="follow_ups")
+    due_at = models.DateTimeField()
+    created_at = models.DateTimeField()
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="+")
+    result = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        indexes = [models.Index(fields=["assignee", "done_at", "due_at"], name="follow_up_queue")]
+        verbose_name = _("follow-up task")
+        verbose_name_plural = _("follow-up tasks")
+
+    def __str__(self):
+        return f"{self.ticket_id} {self.kind}"

@@ -23,6 +23,7 @@ class TicketCreateIn(Schema):
     channel: str = Channel.PHONE.value
     channel_ref: str = ""
     priority: int = Priority.NORMAL.value
+    is_major: bool = False
     customer_id: int | None = None
     team_id: int | None = None
     assignee_id: int | None = None
@@ -43,6 +44,7 @@ class TicketUpdateIn(Schema):
     contact_phone: str | None = None
     channel_ref: str | None = None
     priority: int | None = None
+    is_major: bool | None = None
     customer_id: int | None = None
     custom: dict | None = None
 
@@ -115,6 +117,7 @@ class TicketOut(Schema):
     channel: str
     channel_ref: str
     priority: int
+    is_major: bool
     status: str
     status_label: str
     is_open: bool
@@ -187,7 +190,8 @@ def ticket_out(ticket: Ticket) -> dict:
         "occurred_at": ticket.occurred_at, "reporter_name": ticket.reporter_name, "location": ticket.location,
         "cause": ticket.cause, "handling": ticket.handling, "contact_phone": mask_phone(ticket.contact_phone),
         "channel": ticket.channel, "channel_ref": ticket.channel_ref, "priority": ticket.priority,
-        "status": ticket.status, "status_label": str(Status(ticket.status).label), "is_open": ticket.is_open,
+        "is_major": ticket.is_major, "status": ticket.status, "status_label": str(Status(ticket.status).label),
+        "is_open": ticket.is_open,
         "customer": {"id": customer.pk, "name": customer.name, "tier": customer.tier} if customer else None,
         "team": team_ref(ticket.team), "assignee": user_ref(ticket.assignee),
         "dispatched_team": team_ref(ticket.dispatched_team), "appointment_start": ticket.appointment_start,

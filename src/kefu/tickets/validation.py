@@ -5,6 +5,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext_lazy as _
 
+from kefu.core.configcache import ConfigCache
 from kefu.core.errors import ValidationFailed
 from kefu.core.pii import normalize_phone
 from kefu.tickets.lifecycle import Channel, Priority
@@ -14,13 +15,20 @@ MAX_TITLE = 200
 MAX_TEXT = 20_000
 
 
+def _load_types() -> dict:
+    types = list(TicketType.objects.filter(active=True).prefetch_related("fields"))
+    return {**{t.code: t for t in types}, **{t.pk: t for t in types}}
+
+
+# Types are read on every ticket created or retyped; they change only in the admin.
+_types = ConfigCache("ticket-types", _load_types, (TicketType, TicketField))
+
+
 def resolve_type(code_or_id) -> TicketType:
     """The active ticket type named by code (or numeric id), else an unknown_type error."""
-    qs = TicketType.objects.filter(active=True).prefetch_related("fields")
-    if isinstance(code_or_id, int) or (isinstance(code_or_id, str) and code_or_id.isdigit()):
-        found = qs.filter(pk=int(code_or_id)).first()
-    else:
-        found = qs.filter(code=code_or_id).first()
+    if isinstance(code_or_id, str) and code_or_id.isdigit():
+        code_or_id = int(code_or_id)
+    found = _types.get().get(code_or_id) if isinstance(code_or_id, int | str) else None
     if found is None:
         raise ValidationFailed(_("Unknown ticket type."), code="unknown_type", field="type")
     return found

@@ -8,11 +8,13 @@ from kefu.tickets.services.changes import (
     update_ticket,
 )
 from kefu.tickets.services.create import TicketInput, create_ticket
+from kefu.tickets.services.followups import complete_follow_up, create_follow_up
 from kefu.tickets.services.messages import add_message
 from kefu.tickets.services.privacy import reveal_contact_phone
 from kefu.tickets.services.relations import link_tickets, merge_ticket, set_parent
 
 __all__ = [
-    "TicketInput", "add_message", "assign_ticket", "create_ticket", "dispatch_ticket", "link_tickets",
-    "merge_ticket", "reopen_ticket", "reveal_contact_phone", "set_parent", "transition_ticket", "update_ticket",
+    "TicketInput", "add_message", "assign_ticket", "complete_follow_up", "create_follow_up", "create_ticket",
+    "dispatch_ticket", "link_tickets", "merge_ticket", "reopen_ticket", "reveal_contact_phone", "set_parent",
+    "transition_ticket", "update_ticket",
 ]

@@ -17,7 +17,7 @@ from kefu.tickets.services.create import resolve_customer, resolve_routing
 
 _TEXT_LIMITS = {"description": v.MAX_TEXT, "cause": v.MAX_TEXT, "handling": v.MAX_TEXT,
                 "reporter_name": 100, "location": 300, "channel_ref": 100}
-EDITABLE = ("type", "title", "occurred_at", "contact_phone", "priority", "customer_id", "custom",
+EDITABLE = ("type", "title", "occurred_at", "contact_phone", "priority", "is_major", "customer_id", "custom",
             *_TEXT_LIMITS)
 
 
@@ -51,6 +51,10 @@ def _clean_changes(actor: User | None, ticket: Ticket, changes: dict) -> dict:
         elif key == "priority":
             clean[key] = v.clean_priority(value)
         elif key == "occurred_at":
+            clean[key] = value
+        elif key == "is_major":
+            if not isinstance(value, bool):
+                raise ValidationFailed(_("Enter true or false."), code="invalid_boolean", field=key)
             clean[key] = value
         elif key == "customer_id":
             customer = resolve_customer(actor, value)

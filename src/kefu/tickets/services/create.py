@@ -33,6 +33,7 @@ class TicketInput:
     channel: str = Channel.PHONE
     channel_ref: str = ""
     priority: int = Priority.NORMAL
+    is_major: bool = False
     customer_id: int | None = None
     team_id: int | None = None
     assignee_id: int | None = None
@@ -93,12 +94,14 @@ def create_ticket(*, actor: User | None, data: TicketInput, now: datetime | None
     at = now or timezone.now()
     ticket = Ticket.objects.create(
         ticket_type=ticket_type, title=title, occurred_at=data.occurred_at, contact_phone=phone,
-        channel=channel, priority=priority, customer=customer, team=team, assignee=assignee,
+        channel=channel, priority=priority, is_major=bool(data.is_major), customer=customer, team=team,
+        assignee=assignee,
         status=Status.ASSIGNED if assignee else Status.NEW, is_open=True, custom=custom, parent=parent,
         created_by=actor, created_at=at, updated_at=at, **texts, **short,
     )
     emit(ticket, EventCode.CREATED, actor=actor, at=at, params={
         "type": ticket_type.code, "channel": channel, "priority": priority, "status": ticket.status,
+        "major": ticket.is_major,
         "team": team.pk if team else None, "assignee": assignee.pk if assignee else None,
         "parent": parent.pk if parent else None,
     })

@@ -1,0 +1,195 @@
+"""Every change to notifications: queue one, deliver it (from the worker), mark it read, retry, sweep."""
+
+import logging
+import traceback
+from datetime import datetime, timedelta
+from functools import partial
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kefu.accounts.models import User
+from kefu.core.errors import Forbidden, NotFound, ValidationFailed
+from kefu.notify import validation as v
+from kefu.notify.backends import PermanentFailure, TemporaryFailure, sms_backend
+from kefu.notify.backends.mail import send_email
+from kefu.notify.backends.templates import template_for, template_values
+from kefu.notify.models import Channel, DeliveryStatus, Notification
+from kefu.tickets.models import Ticket
+
+logger = logging.getLogger("kefu.notify")
+
+# A delivery that has not moved for this long lost its worker or its queued task (see sweep below).
+STALLED_AFTER = timedelta(minutes=10)
+CLAIMABLE = (DeliveryStatus.PENDING, DeliveryStatus.RETRYING)
+
+
+def require_supervisor(actor: User | None) -> None:
+    # actor=None is the operator at the command line or a trusted system task.
+    if actor is not None and not actor.can_supervise():
+        raise Forbidden(_("Only team leads and supervisors can follow up deliveries."), code="cannot_supervise")
+
+
+def _enqueue(notification_id: int) -> None:
+    from kefu.notify.tasks import send_notification  # the task module imports this one
+
+    send_notification(notification_id)
+
+
+def _send_after_commit(notification_id: int) -> None:
+    # After commit, so that a rolled-back change announces nothing. robust: if the queue is down, the
+    # caller's committed change still succeeds; the row stays pending and the sweep enqueues it again.
+    transaction.on_commit(partial(_enqueue, notification_id), robust=True)
+
+
+@transaction.atomic
+def queue_notification(*, recipient: User | None = None, channel: str, address: str = "", kind: str,
+                       subject: str, body: str, ticket: Ticket | None = None, params: dict | None = None,
+                       now: datetime | None = None) -> Notification:
+    """Store one message for one recipient; email and SMS go to the worker once the caller commits."""
+    channel = v.clean_channel(channel)
+    kind = v.clean_kind(kind)
+    address = v.clean_address(channel, recipient, address)
+    subject, body = v.clean_text(subject, body)
+    params = v.clean_params(params)
+    at = now or timezone.now()
+    in_app = channel == Channel.IN_APP
+    notification = Notification.objects.create(
+        recipient=recipient, channel=channel, address=address, kind=kind, subject=subject, body=body,
+        params=params, ticket=ticket, created_at=at, updated_at=at,
+        # The inbox is the delivery: an in-app message is sent the moment it exists.
+        status=DeliveryStatus.SENT if in_app else DeliveryStatus.PENDING, sent_at=at if in_app else None,
+    )
+    if not in_app:
+        _send_after_commit(notification.pk)
+    return notification
+
+
+def _scrub(notification: Notification, text: str) -> str:
+    """The error text without the address: vendors and mail servers like to quote it back."""
+    if notification.address:
+        text = text.replace(notification.address, notification.masked_address)
+    return text[:500]
+
+
+def _deliver(notification: Notification) -> None:
+    if notification.channel == Channel.EMAIL:
+        send_email(notification.address, notification.subject, notification.body)
+        return
+    try:
+        template = template_for(notification.kind)
+    except ValueError as exc:
+        raise PermanentFailure(str(exc), code="config") from None
+    values = template_values(template, notification.params, subject=notification.subject, text=notification.body)
+    sms_backend().send(notification.address, template.code if template else "", values, notification.body)
+
+
+def _where(exc: Exception) -> str:
+    frame = traceback.extract_tb(exc.__traceback__)[-1]
+    return f"{frame.filename}:{frame.lineno} ({frame.name})"
+
+
+def _record_failure(notification: Notification, status: str, error: str) -> None:
+    Notification.objects.filter(pk=notification.pk, status=DeliveryStatus.SENDING).update(
+        status=status, last_error=error, updated_at=timezone.now())
+    logger.warning("notification %s (%s, attempt %s): %s — %s", notification.pk, notification.channel,
+                   notification.attempts, status, error)
+
+
+def deliver_notification(*, notification_id: int, final: bool = True) -> str:
+    """Send one queued email or SMS once; returns sent / failed / skipped, raises TemporaryFailure to retry.
+
+    `final` says whether the worker will try again after a temporary failure; on the last try the
+    notification is marked failed instead.
+    """
+    # The same id can reach two workers at once (a duplicate enqueue, a sweep, a supervisor's retry). The
+    # conditional UPDATE lets exactly one of them claim the row; the other sees 0 rows and leaves, so a
+    # message is never sent twice. It is not inside a transaction on purpose: the claim must be visible
+    # to other workers while this one waits for the vendor.
+    claimed = Notification.objects.filter(pk=notification_id, status__in=CLAIMABLE).update(
+        status=DeliveryStatus.SENDING, attempts=F("attempts") + 1, updated_at=timezone.now())
+    if not claimed:
+        return "skipped"
+    notification = Notification.objects.get(pk=notification_id)
+    try:
+        _deliver(notification)
+    except PermanentFailure as exc:
+        _record_failure(notification, DeliveryStatus.FAILED, _scrub(notification, str(exc)))
+        return "failed"
+    except Exception as exc:
+        # TemporaryFailure, or anything unexpected (a bug, a library error): both may pass on a later try,
+        # and neither may leave the row in "sending". Of an unexpected error only the type and the place
+        # are kept: its text could hold personal data.
+        if isinstance(exc, TemporaryFailure):
+            error = _scrub(notification, str(exc))
+        else:
+            error = f"unexpected error: {type(exc).__name__}"
+            logger.error("notification %s: %s in %s", notification.pk, error, _where(exc))
+        _record_failure(notification, DeliveryStatus.FAILED if final else DeliveryStatus.RETRYING, error)
+        if final:
+            return "failed"
+        # A fresh exception without the original chained to it: the worker logs the traceback.
+        raise TemporaryFailure(error) from None
+    now = timezone.now()
+    Notification.objects.filter(pk=notification.pk, status=DeliveryStatus.SENDING).update(
+        status=DeliveryStatus.SENT, sent_at=now, last_error="", updated_at=now)
+    logger.info("notification %s (%s) sent after %s attempt(s)", notification.pk, notification.channel,
+                notification.attempts)
+    return "sent"
+
+
+@transaction.atomic
+def mark_read(*, actor: User, notification_id: int, now: datetime | None = None) -> Notification:
+    """Mark one of the actor's own in-app notifications read (again is harmless)."""
+    notification = (Notification.objects.visible_to(actor)
+                    .filter(pk=notification_id, recipient_id=getattr(actor, "pk", None), channel=Channel.IN_APP)
+                    .first())
+    if notification is None:
+        raise NotFound(_("No such notification."), field="notification")
+    at = now or timezone.now()
+    # Conditional, so that the first reading time stays when two tabs mark it at once.
+    Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=at, updated_at=at)
+    notification.refresh_from_db()
+    return notification
+
+
+@transaction.atomic
+def retry_notification(*, actor: User | None, notification_id: int, now: datetime | None = None) -> Notification:
+    """Queue a failed email or SMS again (a supervisor fixed the address, the account or the vendor)."""
+    require_supervisor(actor)
+    qs = Notification.objects.all() if actor is None else Notification.objects.visible_to(actor)
+    notification = qs.filter(pk=notification_id).first()
+    if notification is None:
+        raise NotFound(_("No such notification."), field="notification")
+    at = now or timezone.now()
+    # Two supervisors may press retry together: only one of them moves it from failed, so it goes out once.
+    requeued = Notification.objects.filter(pk=notification.pk, status=DeliveryStatus.FAILED).update(
+        status=DeliveryStatus.PENDING, updated_at=at)
+    if not requeued:
+        raise ValidationFailed(_("Only a failed notification can be sent again."), code="not_failed",
+                               field="status", params={"status": notification.status})
+    _send_after_commit(notification.pk)
+    notification.refresh_from_db()
+    return notification
+
+
+@transaction.atomic
+def sweep_stalled_notifications(*, now: datetime | None = None) -> dict[str, int]:
+    """Enqueue deliveries whose task was lost; fail the ones a worker dropped mid-send, so they show."""
+    at = now or timezone.now()
+    stalled = Notification.objects.filter(updated_at__lt=at - STALLED_AFTER)
+    # Pending or retrying and not touched for this long: the queue was down at commit time, or lost the
+    # task or its scheduled retry. Enqueueing again is safe even if the old task still turns up, because
+    # the claim lets only one of them send.
+    lost = list(stalled.filter(status__in=CLAIMABLE).order_by("updated_at").values_list("pk", flat=True)[:500])
+    Notification.objects.filter(pk__in=lost).update(updated_at=at)
+    for pk in lost:
+        _send_after_commit(pk)
+    # "sending" for this long means the worker died mid-send: the message may have gone out, so it is
+    # not resent blindly. It becomes failed, which a supervisor sees and can retry.
+    failed = stalled.filter(status=DeliveryStatus.SENDING).update(
+        status=DeliveryStatus.FAILED, updated_at=at,
+        last_error="interrupted: the worker stopped while sending; it may have been delivered")
+    return {"requeued": len(lost), "failed": failed}

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SlaConfig(AppConfig):
+    name = "kefu.sla"
+    label = "sla"
+    verbose_name = _("Time limits and escalation")
+
+    def ready(self):
+        from kefu.sla.listener import on_ticket_event
+        from kefu.tickets.events import listen
+
+        listen(on_ticket_event)

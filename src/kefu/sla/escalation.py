@@ -1,0 +1,174 @@
+"""The sweeper (warnings, breaches, the escalation ladder), manual and major-event escalation, duty alerts."""
+
+import datetime as dt
+import uuid
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kefu.accounts.models import User
+from kefu.accounts.roles import Role
+from kefu.core.errors import ServiceError, ValidationFailed
+from kefu.sla import notices, policies
+from kefu.sla.models import ClockKind, ClockState, EscalationRung, TicketClock
+from kefu.tickets.events import emit, emit_many
+from kefu.tickets.models import EventCode, Ticket
+
+
+def _rung_due(clock: TicketClock, rungs: list[EscalationRung], level: int) -> dt.datetime:
+    """When rung `level` is due: the breach plus the delays of every rung up to and including it."""
+    return clock.due_at + dt.timedelta(minutes=sum(r.delay_minutes for r in rungs[: level + 1]))
+
+
+def _recipients(rung: EscalationRung, ticket: Ticket, memo: dict | None = None) -> list[User]:
+    """Who a rung tells; `memo` keeps the answers for one sweep batch (the same leads, again and again)."""
+    if rung.action == EscalationRung.Action.NOTIFY_TEAM_LEAD:
+        key, query = ("lead", ticket.team_id), {"role": Role.TEAM_LEAD, "team_id": ticket.team_id}
+        if not ticket.team_id:
+            return []
+    elif rung.action == EscalationRung.Action.NOTIFY_ROLE and rung.role:
+        key, query = ("role", rung.role), {"role": rung.role}
+    else:
+        return []
+    memo = {} if memo is None else memo
+    if key not in memo:
+        memo[key] = list(User.objects.filter(is_active=True, **query))
+    return memo[key]
+
+
+def run_rung(rung: EscalationRung, ticket: Ticket, *, reason: str, allow_reassign: bool = True,
+             memo: dict | None = None) -> dict:
+    """Carry out one rung; returns the event parameters describing what was done."""
+    params = {"step": rung.position, "action": rung.action, "reason": reason}
+    if rung.action == EscalationRung.Action.REASSIGN:
+        if not allow_reassign or rung.team_id is None:
+            return {**params, "skipped": True}
+        from kefu.tickets.services import assign_ticket
+
+        try:
+            assign_ticket(actor=None, ticket_id=ticket.pk, version=ticket.version, team_id=rung.team_id,
+                          assignee_id=None)
+        except ServiceError as exc:  # e.g. the ticket was resolved meanwhile: record, do not fail the sweep
+            return {**params, "skipped": True, "error": exc.code}
+        ticket.refresh_from_db()
+        recipients = list(User.objects.filter(team_id=rung.team_id, role__in=[Role.COMPLAINT_HANDLER, Role.TEAM_LEAD],
+                                              is_active=True))
+        params["team"] = rung.team_id
+    else:
+        recipients = _recipients(rung, ticket, memo)
+    params["notified"] = notices.tell(recipients, kind="escalation", ticket=ticket, sms=rung.sms, reason=reason)
+    return params
+
+
+def _process(clock: TicketClock, loaded, now: dt.datetime, events: list, memo: dict) -> None:
+    """One claimed clock: warn, breach, or run the ladder rungs that are due."""
+    ticket = clock.ticket
+    due_text = timezone.localtime(clock.due_at).strftime("%Y-%m-%d %H:%M")
+    if clock.breached_at is None and now < clock.due_at:
+        if clock.warned_at is None:
+            clock.warned_at = now
+            notices.tell([ticket.assignee], kind="sla_warning", ticket=ticket, due=due_text)
+            events.append((ticket, EventCode.SLA_WARNING, {"clock": clock.kind, "due": clock.due_at.isoformat()}))
+        clock.next_check_at = clock.due_at
+        return
+    rungs = loaded.rungs if loaded else []
+    if clock.breached_at is None:
+        clock.breached_at = clock.due_at
+        notices.tell([ticket.assignee], kind="sla_breach", ticket=ticket, due=due_text)
+        events.append((ticket, EventCode.SLA_BREACHED, {"clock": clock.kind, "due": clock.due_at.isoformat()}))
+    # Only the resolution and callback clocks climb the ladder; a late first reply is reported, not escalated.
+    if clock.kind in (ClockKind.RESOLUTION, ClockKind.CALLBACK):
+        while clock.escalation_level < len(rungs) and _rung_due(clock, rungs, clock.escalation_level) <= now:
+            rung = rungs[clock.escalation_level]
+            params = run_rung(rung, ticket, reason=str(_("time limit breached")), memo=memo)
+            clock.escalation_level += 1
+            params.update(clock=clock.kind, level=clock.escalation_level)
+            events.append((ticket, EventCode.ESCALATED, params))
+    more = clock.kind in (ClockKind.RESOLUTION, ClockKind.CALLBACK) and clock.escalation_level < len(rungs)
+    clock.next_check_at = _rung_due(clock, rungs, clock.escalation_level) if more else None
+
+
+def sweep(*, now: dt.datetime | None = None, batch: int = 500, limit: int | None = None) -> dict:
+    """Process every clock whose next check is due; safe to run in several workers at once."""
+    now = now or timezone.now()
+    done = {"claimed": 0, "batches": 0}
+    while limit is None or done["claimed"] < limit:
+        size = batch if limit is None else min(batch, limit - done["claimed"])
+        ids = list(TicketClock.objects.filter(next_check_at__lte=now).order_by("next_check_at")
+                   .values_list("id", flat=True)[:size])
+        if not ids:
+            break
+        with transaction.atomic():
+            token = uuid.uuid4().hex
+            # The claim: a row another worker already took has next_check_at NULL (or later) and is skipped.
+            # On PostgreSQL the second UPDATE waits for the first to commit and then re-checks the WHERE.
+            TicketClock.objects.filter(pk__in=ids, next_check_at__lte=now).update(next_check_at=None, claim=token)
+            claimed = list(TicketClock.objects.filter(claim=token).select_related(
+                "ticket__ticket_type", "ticket__assignee", "ticket__customer"))
+            events: list = []
+            memo: dict = {}
+            for clock in claimed:
+                _process(clock, policies.policy_by_id(clock.policy_id), now, events, memo)
+            TicketClock.objects.bulk_update(claimed, ["warned_at", "breached_at", "escalation_level",
+                                                      "next_check_at"])
+            emit_many(events, actor=None, at=now)
+        done["claimed"] += len(claimed)
+        done["batches"] += 1
+    return done
+
+
+def _resolution_clock(ticket: Ticket) -> TicketClock | None:
+    return (TicketClock.objects.filter(ticket=ticket, kind=ClockKind.RESOLUTION,
+                                       state__in=[ClockState.RUNNING, ClockState.PAUSED])
+            .order_by("-started_at").first())
+
+
+@transaction.atomic
+def escalate_ticket(*, actor: User | None, ticket_id: int, reason: str) -> Ticket:
+    """Manual escalation (SL3): run the next rung of the ticket's ladder now, whatever its delay."""
+    from kefu.tickets.services.common import load_ticket, require_handler
+
+    require_handler(actor)
+    ticket = load_ticket(actor, ticket_id)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(_("Say why the ticket is escalated."), code="required", field="reason")
+    if not ticket.is_open:
+        raise ValidationFailed(_("Only an open ticket can be escalated."), code="ticket_done", field="ticket")
+    clock = _resolution_clock(ticket)
+    loaded = policies.policy_by_id(clock.policy_id) if clock else policies.match(ticket)
+    rungs = loaded.rungs if loaded else []
+    level = clock.escalation_level if clock else 0
+    if level >= len(rungs):
+        raise ValidationFailed(_("The ticket is already at the top of its escalation ladder."),
+                               code="top_of_ladder", field="ticket")
+    params = run_rung(rungs[level], ticket, reason=reason[:300])
+    if clock is not None:
+        clock.escalation_level = level + 1
+        clock.save(update_fields=["escalation_level"])
+    emit(ticket, EventCode.ESCALATED, actor=actor, at=timezone.now(),
+         params={**params, "manual": True, "level": level + 1})
+    return ticket
+
+
+def escalate_major(*, ticket: Ticket) -> None:
+    """A major or sudden event (重要/突发): everyone on the ladder is told at once; nobody waits for a breach."""
+    loaded = policies.match(ticket)
+    notified: list[int] = []
+    for rung in loaded.rungs if loaded else []:
+        params = run_rung(rung, ticket, reason=str(_("major or sudden event")), allow_reassign=False)
+        notified.extend(params.get("notified", []))
+    emit(ticket, EventCode.ESCALATED, actor=None, at=timezone.now(),
+         params={"major": True, "notified": sorted(set(notified))})
+
+
+def notify_on_duty(ticket: Ticket) -> None:
+    """Emergency repairs (抢修) go to the people on duty by SMS the moment the ticket exists (SL4)."""
+    on_duty = list(User.objects.filter(on_duty=True, is_active=True))
+    notices.tell(on_duty, kind="emergency_created", ticket=ticket, sms=True)
+
+
+def note_recomputed(ticket: Ticket, live: list[TicketClock], at: dt.datetime) -> None:
+    emit(ticket, EventCode.SLA_RECOMPUTED, actor=None, at=at,
+         params={"clocks": [{"kind": c.kind, "target": c.target, "due": c.due_at.isoformat()} for c in live]})

@@ -1,0 +1,109 @@
+"""Keeps every ticket's clocks in step with its events; runs inside the transaction of the ticket change."""
+
+import datetime as dt
+
+from kefu.sla import clocks, policies
+from kefu.sla.escalation import escalate_major, note_recomputed, notify_on_duty
+from kefu.sla.models import ClockKind, ClockState, TicketClock
+from kefu.tickets.lifecycle import DONE_STATUSES, Channel, Status
+from kefu.tickets.models import EventCode, FollowUp, TicketEvent
+from kefu.tickets.services.followups import create_follow_up
+
+CONFIRM_RECEIPT_MINUTES = 240
+
+# Events this app writes itself, or that change nothing a clock depends on.
+_IGNORED = {EventCode.SLA_WARNING, EventCode.SLA_BREACHED, EventCode.SLA_RECOMPUTED, EventCode.ESCALATED,
+            EventCode.PHONE_REVEALED, EventCode.NOTE_ADDED, EventCode.LINKED, EventCode.FOLLOW_UP_CREATED,
+            EventCode.FOLLOW_UP_DONE, EventCode.CHILD_ADDED, EventCode.PARENT_SET}
+_RECOMPUTE_FIELDS = {"ticket_type", "priority", "customer"}
+
+
+def on_ticket_event(ticket, event: TicketEvent) -> None:
+    if event.code in _IGNORED:
+        return
+    at = event.created_at
+    if event.code == EventCode.CREATED:
+        _on_created(ticket, at)
+        return
+    live = list(TicketClock.objects.filter(ticket_id=ticket.pk, state__in=[ClockState.RUNNING, ClockState.PAUSED])
+                .select_related("policy"))
+    new: list[TicketClock] = []
+    touched: set[TicketClock] = set()
+    loaded = policies.match(ticket)
+
+    def stop_kind(*kinds):
+        for clock in live:
+            if clock.kind in kinds:
+                clocks.stop(clock, at)
+                touched.add(clock)
+
+    if event.code == EventCode.REPLIED:
+        stop_kind(ClockKind.FIRST_RESPONSE, ClockKind.NEXT_REPLY)
+        if ticket.channel in (Channel.EMAIL, Channel.FAX):
+            _confirm_receipt(ticket, event, loaded, at)
+    elif event.code == EventCode.CUSTOMER_MESSAGE and loaded:
+        if not any(c.kind == ClockKind.NEXT_REPLY for c in live):
+            new.append(clocks.start(ticket, ClockKind.NEXT_REPLY, loaded, at))
+    elif event.code == EventCode.REOPENED and loaded:
+        new.append(clocks.start(ticket, ClockKind.RESOLUTION, loaded, at))
+    elif event.code == EventCode.MERGED_INTO:
+        for clock in live:
+            clocks.cancel(clock, at)
+            touched.add(clock)
+    elif (event.code == EventCode.UPDATED and loaded and _RECOMPUTE_FIELDS & set(event.params.get("fields", {}))
+          and any([clocks.recompute(clock, loaded) for clock in live])):
+        touched.update(live)
+        note_recomputed(ticket, live, at)
+
+    if ticket.status in DONE_STATUSES:
+        stop_kind(ClockKind.FIRST_RESPONSE, ClockKind.NEXT_REPLY, ClockKind.RESOLUTION)
+        if ticket.status == Status.CLOSED:
+            stop_kind(ClockKind.CALLBACK)
+        elif (event.code == EventCode.STATUS_CHANGED and event.params.get("to") == Status.RESOLVED and loaded
+              and not any(c.kind == ClockKind.CALLBACK for c in live)):
+            new.append(clocks.start(ticket, ClockKind.CALLBACK, loaded, at))
+    _sync_pause(ticket, live, touched, at)
+
+    new = [c for c in new if c is not None]
+    if new:
+        TicketClock.objects.bulk_create(new)
+    for clock in touched:
+        clock.save()
+    if event.code == EventCode.UPDATED and event.params.get("fields", {}).get("is_major", [False, False])[1]:
+        escalate_major(ticket=ticket)
+
+
+def _confirm_receipt(ticket, event, loaded, at) -> None:
+    """After a mail or fax to the customer, someone phones to confirm it arrived (CH3), within 4 working hours."""
+    calendar = loaded.calendar if loaded else None
+    due = calendar.add_minutes(at, CONFIRM_RECEIPT_MINUTES) if calendar else at + dt.timedelta(hours=4)
+    create_follow_up(ticket=ticket, kind=FollowUp.Kind.CONFIRM_RECEIPT, assignee=event.actor or ticket.assignee,
+                     due_at=due, now=at)
+
+
+def _sync_pause(ticket, live, touched, at) -> None:
+    """Pause running clocks while the status is one the clock's policy pauses on; resume when it leaves."""
+    for clock in live:
+        if clock.state not in (ClockState.RUNNING, ClockState.PAUSED):
+            continue
+        loaded = policies.policy_by_id(clock.policy_id)
+        if loaded is None:
+            continue
+        should_pause = ticket.status in (loaded.policy.pause_statuses or [])
+        if should_pause and clock.state == ClockState.RUNNING and clock.breached_at is None:
+            clocks.pause(clock, at)
+            touched.add(clock)
+        elif not should_pause and clock.state == ClockState.PAUSED:
+            clocks.resume(clock, loaded, at)
+            touched.add(clock)
+
+
+def _on_created(ticket, at) -> None:
+    loaded = policies.match(ticket)
+    if loaded is not None:
+        started = [clocks.start(ticket, kind, loaded, at) for kind in (ClockKind.FIRST_RESPONSE, ClockKind.RESOLUTION)]
+        TicketClock.objects.bulk_create([c for c in started if c is not None])
+    if ticket.ticket_type.is_emergency:
+        notify_on_duty(ticket)
+    if ticket.is_major:
+        escalate_major(ticket=ticket)
