@@ -152,14 +152,14 @@ def escalate_ticket(*, actor: User | None, ticket_id: int, reason: str) -> Ticke
     return ticket
 
 
-def escalate_major(*, ticket: Ticket) -> None:
+def escalate_major(*, ticket: Ticket, at: dt.datetime | None = None) -> None:
     """A major or sudden event (重要/突发): everyone on the ladder is told at once; nobody waits for a breach."""
     loaded = policies.match(ticket)
     notified: list[int] = []
     for rung in loaded.rungs if loaded else []:
         params = run_rung(rung, ticket, reason=str(_("major or sudden event")), allow_reassign=False)
         notified.extend(params.get("notified", []))
-    emit(ticket, EventCode.ESCALATED, actor=None, at=timezone.now(),
+    emit(ticket, EventCode.ESCALATED, actor=None, at=at or timezone.now(),
          params={"major": True, "notified": sorted(set(notified))})
 
 

@@ -25,6 +25,8 @@ def on_ticket_event(ticket, event: TicketEvent) -> None:
     if event.code == EventCode.CREATED:
         _on_created(ticket, at)
         return
+    if not _may_touch_clocks(event):
+        return
     live = list(TicketClock.objects.filter(ticket_id=ticket.pk, state__in=[ClockState.RUNNING, ClockState.PAUSED])
                 .select_related("policy"))
     new: list[TicketClock] = []
@@ -70,7 +72,17 @@ def on_ticket_event(ticket, event: TicketEvent) -> None:
     for clock in touched:
         clock.save()
     if event.code == EventCode.UPDATED and event.params.get("fields", {}).get("is_major", [False, False])[1]:
-        escalate_major(ticket=ticket)
+        escalate_major(ticket=ticket, at=at)
+
+
+def _may_touch_clocks(event: TicketEvent) -> bool:
+    """Routing changes and edits of other fields leave every clock as it is; skip them without a query."""
+    fields = event.params.get("fields", {})
+    if event.code == EventCode.UPDATED:
+        return bool(_RECOMPUTE_FIELDS & set(fields)) or "is_major" in fields
+    if event.code in (EventCode.ASSIGNED, EventCode.DISPATCHED):
+        return bool(event.params.get("status"))
+    return True
 
 
 def _confirm_receipt(ticket, event, loaded, at) -> None:
@@ -106,4 +118,4 @@ def _on_created(ticket, at) -> None:
     if ticket.ticket_type.is_emergency:
         notify_on_duty(ticket)
     if ticket.is_major:
-        escalate_major(ticket=ticket)
+        escalate_major(ticket=ticket, at=at)

@@ -138,6 +138,9 @@ def reopen_ticket(*, actor: User | None, ticket_id: int, version: int, reason: s
     if ticket.merged_into_id:
         raise ValidationFailed(_("A merged ticket cannot be reopened; reopen the one it was merged into."),
                                code="merged", field="status")
+    if ticket.parent_id and not Ticket.objects.filter(pk=ticket.parent_id, is_open=True).exists():
+        raise ValidationFailed(_("The parent ticket is resolved or closed; reopen the parent first."),
+                               code="parent_done", field="status")
     reason = v.clean_text(reason, field="reason", limit=500)
     if not reason:
         raise ValidationFailed(_("Say why the ticket is reopened."), code="required", field="reason")

@@ -16,7 +16,8 @@ def require_handler(actor: User | None) -> None:
 
 def load_ticket(actor: User | None, ticket_id: int, *, field: str = "ticket") -> Ticket:
     """The ticket as the actor may see it; an invisible ticket is reported exactly like a missing one."""
-    qs = Ticket.objects.select_related("ticket_type")
+    # The customer comes along because the SLA listener reads its tier on every change.
+    qs = Ticket.objects.select_related("ticket_type", "customer")
     if actor is not None:
         qs = qs.visible_to(actor)
     ticket = qs.filter(pk=ticket_id).first()

@@ -91,6 +91,9 @@ def create_ticket(*, actor: User | None, data: TicketInput, now: datetime | None
         team = actor.team
     customer = resolve_customer(actor, data.customer_id)
     parent = load_ticket(actor, data.parent_id, field="parent_id") if data.parent_id else None
+    if parent is not None and (not parent.is_open or parent.merged_into_id):
+        raise ValidationFailed(_("A new ticket cannot be put under a resolved, closed or merged parent."),
+                               code="parent_done", field="parent_id")
     at = now or timezone.now()
     ticket = Ticket.objects.create(
         ticket_type=ticket_type, title=title, occurred_at=data.occurred_at, contact_phone=phone,

@@ -28,7 +28,7 @@ def link_tickets(*, actor: User | None, ticket_id: int, other_id: int, kind: str
     if TicketLink.objects.filter(source__in=[ticket, other], target__in=[ticket, other]).exists():
         raise ValidationFailed(_("These tickets are already linked."), code="duplicate", field="other_id")
     at = now or timezone.now()
-    link = TicketLink.objects.create(source=ticket, target=other, kind=kind, created_by=actor)
+    link = TicketLink.objects.create(source=ticket, target=other, kind=kind, created_by=actor, created_at=at)
     for one, two in ((ticket, other), (other, ticket)):
         bump(one, {"updated_at": at})
         emit(one, EventCode.LINKED, actor=actor, at=at, params={"other": two.pk, "kind": kind})

@@ -168,3 +168,18 @@ def test_reveal_contact_phone_is_audited_and_refused_to_qa(world):
     with pytest.raises(Forbidden):
         services.reveal_contact_phone(actor=world.qa, ticket_id=ticket.pk)
     assert AuditEntry.objects.filter(action="pii_revealed").count() == 1
+
+
+def test_no_new_or_reopened_child_under_a_closed_parent(world):
+    outage = world.ticket(title="片区停气")
+    child = world.ticket(title="家里没气", parent_id=outage.pk)
+    child = move(world, child, "closed")
+    outage.refresh_from_db()
+    move(world, outage, "closed")
+    with pytest.raises(ValidationFailed) as err:
+        world.ticket(title="又一户没气", parent_id=outage.pk)
+    assert (err.value.code, err.value.field) == ("parent_done", "parent_id")
+    with pytest.raises(ValidationFailed) as err:
+        services.reopen_ticket(actor=world.agent, ticket_id=child.pk, version=child.version, reason="又没气了")
+    assert err.value.code == "parent_done"
+    assert Ticket.objects.get(pk=child.pk).status == "closed"
