@@ -58,5 +58,11 @@ echo "==> migrating the database in $KEFU_DATA_DIR" >&2
 echo "==> loading the demo center (once)" >&2
 .venv/bin/kefu demo --if-empty
 
+# The background worker sends notifications and sweeps the SLA clocks every minute; it stops with the server.
+echo "==> starting the background worker (log: $KEFU_DATA_DIR/worker.log)" >&2
+.venv/bin/kefu run_huey >"$KEFU_DATA_DIR/worker.log" 2>&1 &
+worker=$!
+trap 'kill "$worker" 2>/dev/null || true' EXIT INT TERM
+
 echo "==> serving http://127.0.0.1:8000/ (Ctrl-C to stop)" >&2
-exec .venv/bin/kefu runserver 127.0.0.1:8000
+.venv/bin/kefu runserver 127.0.0.1:8000

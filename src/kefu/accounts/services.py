@@ -53,8 +53,11 @@ def create_team(*, actor: User | None, department: Department, name: str, is_fie
 @transaction.atomic
 def create_user(*, actor: User | None, username: str, password: str | None, role: str,
                 team: Team | None = None, agent_no: str | None = None, display_name: str = "",
-                mobile: str = "") -> User:
-    """Create a user with a role, an optional team and 工号; the password is hashed."""
+                mobile: str = "", password_hash: str | None = None) -> User:
+    """Create a user with a role, an optional team and 工号; the password is hashed.
+
+    `password_hash` takes an already hashed password (users moved from another system, or many users who
+    share one published demo password, which would otherwise be hashed once per user)."""
     _require_admin(actor)
     username = (username or "").strip()
     if not username:
@@ -73,7 +76,9 @@ def create_user(*, actor: User | None, username: str, password: str | None, role
         user = User(username=username, role=role, team=team, agent_no=agent_no,
                     display_name=display_name.strip(), mobile=mobile.strip(),
                     is_staff=role == Role.ADMIN, is_superuser=role == Role.ADMIN)
-        if password:
+        if password_hash:
+            user.password = password_hash
+        elif password:
             user.set_password(password)
         else:
             user.set_unusable_password()
