@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from kefu.accounts.admin import AuditedAdmin
 from kefu.sla.models import BusinessCalendar, CalendarOverride, EscalationRung, SlaPolicy, TicketClock
@@ -13,8 +14,13 @@ class OverrideInline(admin.TabularInline):
 class BusinessCalendarAdmin(AuditedAdmin):
     """Calendars: hours per weekday as JSON {"0": "09:00-12:00,13:00-18:00", …}; dates below override them."""
 
-    list_display = ["name", "time_zone", "always_open", "cn_holidays"]
+    list_display = ["name", "time_zone", "always_open", "cn_holidays", "missing_holiday_years"]
     inlines = [OverrideInline]
+
+    @admin.display(description=_("years without holiday data"))
+    def missing_holiday_years(self, obj):
+        # Visible, never a silent guess: deadlines in these years follow the weekly hours only.
+        return ", ".join(str(y) for y in obj.holiday_gaps()) or "—"
 
 
 class RungInline(admin.TabularInline):

@@ -57,6 +57,7 @@ class CalendarOut(Schema):
     always_open: bool
     cn_holidays: bool
     hours: dict
+    missing_holiday_years: list[int]
 
 
 @router.get("/deadline", response={200: DeadlineOut, **ERRORS})
@@ -69,7 +70,9 @@ def deadline(request, q: Query[DeadlineQuery]):
 
 @router.get("/calendars", response={200: list[CalendarOut]})
 def calendars(request):
-    return list(BusinessCalendar.objects.all())
+    return [{"id": c.pk, "name": c.name, "time_zone": c.time_zone, "always_open": c.always_open,
+             "cn_holidays": c.cn_holidays, "hours": c.hours, "missing_holiday_years": c.holiday_gaps()}
+            for c in BusinessCalendar.objects.prefetch_related("overrides")]
 
 
 @router.get("/tickets/{int:ticket_id}/clocks", response={200: list[ClockOut], **ERRORS})

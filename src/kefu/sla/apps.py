@@ -8,6 +8,7 @@ class SlaConfig(AppConfig):
     verbose_name = _("Time limits and escalation")
 
     def ready(self):
+        from kefu.sla import checks  # noqa: F401 (registers the system checks)
         from kefu.sla.listener import on_ticket_event
         from kefu.tickets.events import listen
 

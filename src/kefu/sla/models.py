@@ -1,8 +1,10 @@
 """Business calendars, SLA policies with escalation ladders, and the running clocks of each ticket (SL1–SL5)."""
 
+import datetime as dt
 from zoneinfo import ZoneInfo
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kefu.accounts.roles import Role
@@ -26,6 +28,12 @@ class BusinessCalendar(models.Model):
 
     def __str__(self):
         return self.name
+
+    def holiday_gaps(self, today: dt.date | None = None) -> list[int]:
+        """This year and next, where neither the holiday package nor an override says which days are off."""
+        today = today or timezone.localdate()
+        calendar = self.to_work_calendar()
+        return [y for y in (today.year, today.year + 1) if not calendar.year_known(y)]
 
     def to_work_calendar(self) -> WorkCalendar:
         """The arithmetic object, with this calendar's overrides loaded."""

@@ -36,3 +36,23 @@ def test_api_deadline(world, api):
     assert bad.status_code == 422 and bad.json()["error"]["field"] == "hours"
     unknown = api.get("/sla/deadline?start=2026-09-30T16:00:00&target=4h&calendar=nope")
     assert unknown.status_code == 404
+
+
+def test_missing_holiday_year_is_shown_for_the_calendar(world, api):
+    import datetime as dt
+
+    from django.core.checks import run_checks
+
+    from kefu.sla.models import BusinessCalendar
+    from kefu.sla.services import set_override
+
+    office = BusinessCalendar.objects.get(name="标准工作日")
+    assert office.holiday_gaps(dt.date(2026, 11, 23)) == [2027]
+    assert office.holiday_gaps(dt.date(2025, 5, 1)) == []
+    listed = {c["name"]: c for c in api.as_user(world, world.agent).get("/sla/calendars").json()}
+    assert listed["7×24 热线"]["missing_holiday_years"] == []
+    warnings = [m for m in run_checks(databases=["default"]) if m.id == "kefu.sla.W001"]
+    if dt.date.today().year + 1 > 2026:  # the package covers 2004–2026
+        assert any(w.obj == office for w in warnings)
+    set_override(actor=world.admin, calendar=office, date=dt.date(2027, 1, 1), is_open=False, note="元旦")
+    assert office.holiday_gaps(dt.date(2026, 11, 23)) == []
