@@ -14,13 +14,13 @@ def _fresh_config_caches():
 
 
 @pytest.fixture(autouse=True)
-def _private_task_queue(tmp_path):
+def _private_task_queue(tmp_path_factory):
     """Tasks enqueued by any test go to a queue file of the test's own, never to $KEFU_DATA_DIR/huey.sqlite3."""
     from huey.contrib.djhuey import HUEY
     from huey.storage import SqliteStorage
 
     saved = HUEY.storage
-    HUEY.storage = SqliteStorage(HUEY.name, filename=str(tmp_path / "huey-autouse.sqlite3"))
+    HUEY.storage = SqliteStorage(HUEY.name, filename=str(tmp_path_factory.mktemp("queue") / "huey.sqlite3"))
     yield
     HUEY.storage.close()
     HUEY.storage = saved

@@ -1,0 +1,54 @@
+"""`kefu bench <name>`: benchmarks on a throwaway database; figures as one JSON document on stdout."""
+
+import argparse
+
+from django.core.management.base import BaseCommand
+
+from kefu.bench.common import Progress, dump_json
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return number
+
+
+class Command(BaseCommand):
+    help = "Run a benchmark (tickets, …) on its own database; progress on stderr, JSON figures on stdout."
+    # The checks would open the configured database before the bench points Django at its own one.
+    requires_system_checks = []
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="bench", required=True)
+        tickets = sub.add_parser("tickets", help="ticket creation, the agent's queue and ticket detail")
+        tickets.add_argument("--n", type=_positive, default=100_000, help="tickets created through the services")
+        tickets.add_argument("--api-n", type=_positive, default=None,
+                             help="tickets created over HTTP (default: min(n, 5000))")
+        tickets.add_argument("--customers", type=_positive, default=None,
+                             help="customers created first (default: min(n, 5000))")
+        tickets.add_argument("--workers", type=_positive, default=2, help="gunicorn workers")
+        tickets.add_argument("--worker-class", default="sync", help="gunicorn worker class (sync, gthread)")
+        tickets.add_argument("--api-clients", type=_positive, default=2,
+                             help="concurrent HTTP connections creating tickets")
+        sla = sub.add_parser("sla", help="finding due SLA clocks, processing breaches, deadline arithmetic")
+        sla.add_argument("--open", type=_positive, default=1_000_000, help="open tickets, each with a running clock")
+        sla.add_argument("--deadlines", type=_positive, default=100_000, help="deadline computations timed")
+        for bench in (tickets, sla):
+            bench.add_argument("--samples", type=_positive, default=500, help="measured queries per figure")
+            bench.add_argument("--seed", type=int, default=2026, help="random seed: same seed, same data")
+            bench.add_argument("--db", default=None,
+                               help="SQLite file to create (must not exist; default: a temporary directory)")
+            bench.add_argument("--keep", action="store_true", help="keep the bench database afterwards")
+            bench.add_argument("--json-only", action="store_true", help="no progress or summary on stderr")
+
+    def handle(self, *args, bench, **options):
+        from kefu.bench import tickets
+        from kefu.sla import bench as sla
+
+        runners = {"tickets": (tickets.run, tickets.summary), "sla": (sla.run, sla.summary)}
+        run, summary = runners[bench]
+        progress = Progress(quiet=options["json_only"])
+        result = run(options, progress)
+        progress.say(summary(result))
+        self.stdout.write(dump_json(result))
