@@ -40,3 +40,20 @@ def test_ticket_detail_query_count_does_not_grow_with_the_timeline(world, api, d
         add_message(actor=world.agent, ticket_id=ticket.pk, kind="note", body=f"备注 {i}")
     with django_assert_num_queries(len(short.captured_queries)):
         assert len(api.get(f"/tickets/{ticket.pk}").json()["timeline"]) == 11
+
+
+def test_my_open_tickets_reads_the_queue_index_in_order(world):
+    """The agent's queue is one ordered range of `ticket_my_queue`: no sort of all the agent's tickets."""
+    from django.db import connection
+
+    from kefu.tickets.selectors import TicketFilters, list_queryset
+
+    if connection.vendor != "sqlite":
+        pytest.skip("EXPLAIN QUERY PLAN is SQLite's; PostgreSQL's planner decides by its statistics")
+    qs = list_queryset(world.agent, TicketFilters(assignee_id=world.agent.pk, is_open=True))[:20]
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+    assert "ticket_my_queue" in plan
+    assert "TEMP B-TREE" not in plan
