@@ -287,15 +287,18 @@ def targets(result: dict) -> dict:
 def summary(result: dict) -> str:
     """A few human lines for stderr; the JSON on stdout has everything."""
     s, lists, details = result["service"], result["my_open_tickets"], result["ticket_detail"]
+    raw = result["floor"]["raw_insert"]
+    raw_rate = f"{raw['per_s']:,.0f}/s" if "per_s" in raw else "skipped"
+    verdict = {True: "ok", False: "MISSED", None: "n/a"}
     lines = [
         f"service create {s['create']['per_s']:,.0f}/s  reply {s['reply']['per_s']:,.0f}/s  "
         f"transition {s['transition']['per_s']:,.0f}/s  raw insert "
-        f"{result['floor']['raw_insert'].get('per_s', 0):,.0f}/s  api create {result['api_create']['per_s']:,.0f}/s",
+        f"{raw_rate}  api create {result['api_create']['per_s']:,.0f}/s",
         *(f"{name:<16} p50/p95 ms  in-process {d['in_process']['p50_ms']}/{d['in_process']['p95_ms']}  "
           f"http {d['http']['p50_ms']}/{d['http']['p95_ms']}  raw {d['raw_sql']['p50_ms']}/{d['raw_sql']['p95_ms']}"
           for name, d in (("my open tickets", lists), ("ticket detail", details))),
         f"database {result['database']['mb']} MB  peak rss {result['memory']['peak_rss_mb']} MB  "
         f"elapsed {result['elapsed_s']} s",
-        "targets: " + ", ".join(f"{k} {'ok' if v['ok'] else 'MISSED'}" for k, v in result["targets"].items()),
+        "targets: " + ", ".join(f"{k} {verdict[v['ok']]}" for k, v in result["targets"].items()),
     ]
     return "\n".join(lines)
