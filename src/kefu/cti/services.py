@@ -87,3 +87,10 @@ def dismiss_call(*, actor: User, call_pk: int, now: datetime | None = None) -> N
 def call_for_agent(agent: User, call_pk: int) -> Call | None:
     """One of the agent's own calls (to prefill a new ticket from it)."""
     return Call.objects.filter(pk=call_pk, agent=agent).select_related("customer").first()
+
+
+@transaction.atomic
+def ticket_started(*, agent: User, call_id: str, now: datetime | None = None) -> None:
+    """The agent made a ticket from the pop: the pop has done its job and closes on their screen."""
+    Call.objects.filter(call_id=call_id, agent=agent, dismissed_at__isnull=True).update(
+        dismissed_at=now or timezone.now())
