@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("kefu.web.urls")),
     path("tickets/", include("kefu.tickets.urls")),
     path("cti/", include("kefu.cti.urls")),
+    path("customers/", include("kefu.customers.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

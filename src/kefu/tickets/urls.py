@@ -14,6 +14,4 @@ urlpatterns = [
     path("<int:ticket_id>/", detail.detail, name="detail"),
     path("<int:ticket_id>/reveal-phone/", actions.reveal_phone, name="reveal_phone"),
     path("<int:ticket_id>/<slug:action>/", actions.act, name="act"),
-    path("customers/<int:customer_id>/contacts/<int:contact_id>/reveal/", actions.reveal_contact,
-         name="reveal_contact"),
 ]

@@ -171,21 +171,3 @@ def reveal_phone(request, ticket_id: int):
                             status=exc.status)
     return HttpResponse(format_html('<span data-testid="phone-full">{}</span>', number))
 
-
-@login_required
-@require_POST
-@page
-def reveal_contact(request, customer_id: int, contact_id: int):
-    """A customer's full phone number in the ticket's customer panel; audited like every reveal (CU6)."""
-    from kefu.customers.selectors import get_customer
-    from kefu.customers.services import reveal_pii
-
-    customer = get_customer(request.user, customer_id)
-    try:
-        value = reveal_pii(actor=request.user, customer=customer, contact_id=contact_id, reason="ticket panel")
-    except ServiceError as exc:
-        if exc.status == 404:
-            raise
-        return HttpResponse(format_html('<span class="form-error" role="alert">{}</span>', exc.message),
-                            status=exc.status)
-    return HttpResponse(format_html('<span data-testid="contact-full">{}</span>', value))
