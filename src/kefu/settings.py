@@ -34,6 +34,10 @@ INSTALLED_APPS = [
     "kefu.tickets",
     "kefu.notify",
     "kefu.sla",
+    "kefu.phrases",
+    "kefu.knowledge",
+    "kefu.memos",
+    "kefu.briefing",
     "kefu.demo",
     "kefu.bench",
 ]
