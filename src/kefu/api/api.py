@@ -21,6 +21,7 @@ from kefu.accounts.api import router as accounts_router  # noqa: E402
 from kefu.customers.api import router as customers_router  # noqa: E402
 from kefu.knowledge.api import help_router  # noqa: E402
 from kefu.knowledge.api import router as knowledge_router  # noqa: E402
+from kefu.memos.api import router as memos_router  # noqa: E402
 from kefu.notify.api import router as notify_router  # noqa: E402
 from kefu.phrases.api import router as phrases_router  # noqa: E402
 from kefu.sla.api import router as sla_router  # noqa: E402
@@ -34,3 +35,4 @@ api.add_router("/v1/sla", sla_router)
 api.add_router("/v1/phrases", phrases_router)
 api.add_router("/v1/knowledge", knowledge_router)
 api.add_router("/v1/help", help_router)
+api.add_router("/v1/memos", memos_router)
