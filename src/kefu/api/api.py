@@ -18,6 +18,7 @@ errors.install(api)
 
 # Routers are added here, one per app, in a fixed order so the OpenAPI document is stable.
 from kefu.accounts.api import router as accounts_router  # noqa: E402
+from kefu.briefing.api import router as briefing_router  # noqa: E402
 from kefu.customers.api import router as customers_router  # noqa: E402
 from kefu.knowledge.api import help_router  # noqa: E402
 from kefu.knowledge.api import router as knowledge_router  # noqa: E402
@@ -36,3 +37,4 @@ api.add_router("/v1/phrases", phrases_router)
 api.add_router("/v1/knowledge", knowledge_router)
 api.add_router("/v1/help", help_router)
 api.add_router("/v1/memos", memos_router)
+api.add_router("/v1/briefings", briefing_router)

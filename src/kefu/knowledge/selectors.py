@@ -5,6 +5,7 @@ import re
 from functools import lru_cache
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
 
 from kefu.core.errors import NotFound
 from kefu.knowledge.access import can_manage_knowledge
@@ -108,8 +109,6 @@ def events(user, article_id: int) -> list[ArticleEvent]:
 
 
 def _not_found_message():
-    from django.utils.translation import gettext_lazy as _
-
     return _("No such article.")
 
 
