@@ -5,7 +5,7 @@ from datetime import date, datetime, time, timedelta
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F
 from django.utils import timezone
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kefu.accounts.models import User
@@ -41,7 +41,7 @@ def hot_issues(day: date, limit: int = HOT_ISSUES) -> list[tuple[str, int]]:
     tickets = Ticket.objects.filter(created_at__gte=start, created_at__lt=end)
     by_type = tickets.values("ticket_type__name").annotate(n=Count("id")).order_by("-n", "ticket_type__name")[:limit]
     by_title = tickets.values("title").annotate(n=Count("id")).filter(n__gte=2).order_by("-n", "title")[:limit]
-    items = [(_g("%(type)s tickets") % {"type": row["ticket_type__name"]}, row["n"]) for row in by_type]
+    items = [(gettext("%(type)s tickets") % {"type": row["ticket_type__name"]}, row["n"]) for row in by_type]
     items += [(row["title"], row["n"]) for row in by_title]
     return sorted(items, key=lambda i: -i[1])[: limit * 2]
 
@@ -58,7 +58,7 @@ def prepare_briefing(*, actor: User | None, day: date, title: str = "", notes: s
     require_knowledge_manager(actor)
     if Briefing.objects.filter(day=day).exists():
         raise ValidationFailed(_("There is already a briefing for this day."), code="duplicate", field="day")
-    title = " ".join((title or "").split()) or _g("Briefing of %(day)s") % {"day": day.isoformat()}
+    title = " ".join((title or "").split()) or gettext("Briefing of %(day)s") % {"day": day.isoformat()}
     if len(title) > 200:
         raise ValidationFailed(_("The title is too long."), code="too_long", field="title")
     at = now or timezone.now()

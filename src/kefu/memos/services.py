@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kefu.accounts.models import Department, User
@@ -128,9 +128,9 @@ def answer_memo(*, actor: User | None, memo_id: int, version: int, answer: str, 
     if memo.ticket_id:
         emit(memo.ticket, EventCode.MEMO_ANSWERED, actor=actor, at=at, params={"memo": memo.pk})
     # An in-app notice is a row in the same transaction: it exists exactly when the answer does.
-    subject = _g("Your memo has been answered")
+    subject = gettext("Your memo has been answered")
     if memo.ticket_id:
-        subject = _g("Your memo on %(number)s has been answered") % {"number": memo.ticket.number}
+        subject = gettext("Your memo on %(number)s has been answered") % {"number": memo.ticket.number}
     queue_notification(recipient=memo.asked_by, channel="in_app", kind=MEMO_ANSWERED_KIND, subject=subject,
                        body=answer[:1000], ticket=memo.ticket, params={"memo": memo.pk}, now=at)
     return memo
