@@ -54,7 +54,7 @@ def _save(memo: Memo, version: int | None, changes: dict) -> None:
     memo.version = (version if version is not None else memo.version) + 1
 
 
-def _may_answer(actor: User | None, memo: Memo) -> bool:
+def may_answer(actor: User | None, memo: Memo) -> bool:
     if actor is None or can_manage_knowledge(actor):
         return True
     return bool(memo.forwarded_to_id and actor.team_id and actor.team.department_id == memo.forwarded_to_id)
@@ -115,7 +115,7 @@ def forward_memo(*, actor: User | None, memo_id: int, version: int, department_i
 def answer_memo(*, actor: User | None, memo_id: int, version: int, answer: str, now: datetime | None = None) -> Memo:
     """Answer the question; the agent who asked gets an in-app notice and replies to the customer."""
     memo = load_memo(actor, memo_id)
-    if not _may_answer(actor, memo):
+    if not may_answer(actor, memo):
         raise Forbidden(_("Only the information desk or the department it was forwarded to can answer."),
                         code="cannot_answer")
     if not memo.is_open:

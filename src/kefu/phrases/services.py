@@ -71,7 +71,7 @@ def create_phrase(*, actor: User | None, data: PhraseInput, now: datetime | None
     return phrase
 
 
-def _load(actor: User | None, phrase_id: int) -> Phrase:
+def load_phrase(actor: User | None, phrase_id: int) -> Phrase:
     qs = Phrase.objects.select_related("team", "ticket_type")
     if actor is not None:
         qs = qs.visible_to(actor)
@@ -86,7 +86,7 @@ def update_phrase(*, actor: User | None, phrase_id: int, version: int, data: Phr
                   now: datetime | None = None) -> Phrase:
     """Change a phrase (text, kind, scope, order, active) if nobody changed it since `version`."""
     require_knowledge_manager(actor)
-    phrase = _load(actor, phrase_id)
+    phrase = load_phrase(actor, phrase_id)
     clean = _clean(data)
     changed = sorted(k for k, v in clean.items() if getattr(phrase, k) != v)
     updated = Phrase.objects.filter(pk=phrase.pk, version=version).update(
@@ -104,7 +104,7 @@ def update_phrase(*, actor: User | None, phrase_id: int, version: int, data: Phr
 def delete_phrase(*, actor: User | None, phrase_id: int) -> None:
     """Remove a phrase for good (deactivate it instead to keep it for later)."""
     require_knowledge_manager(actor)
-    phrase = _load(actor, phrase_id)
+    phrase = load_phrase(actor, phrase_id)
     record(actor=actor, action=AuditAction.CONFIG_CHANGED, target_type="phrase", target_id=phrase.pk,
            params={"op": "deleted", "kind": phrase.kind})
     phrase.delete()
@@ -114,7 +114,11 @@ def render_phrase(*, actor: User, phrase_id: int, ticket: Ticket | None = None) 
     """The phrase filled in for this agent and ticket: {text, missing, sensitive}. Changes nothing.
 
     The caller passes a ticket it loaded through visible_to(actor); a phrase the actor may not use is 404."""
-    phrase = _load(actor, phrase_id)
+    return render_loaded(actor=actor, phrase=load_phrase(actor, phrase_id), ticket=ticket)
+
+
+def render_loaded(*, actor: User, phrase: Phrase, ticket: Ticket | None = None) -> dict:
+    """render_phrase for a phrase already read through phrases_for() (the picker lists many at once)."""
     text, missing = fill(phrase.body, actor=actor, ticket=ticket)
     return {"id": phrase.pk, "kind": phrase.kind, "title": phrase.title, "text": text, "missing": missing,
             "sensitive": phrase.is_sensitive}
