@@ -44,3 +44,10 @@ def phrase_out(phrase: Phrase) -> dict:
         "position": phrase.position, "active": phrase.active, "version": phrase.version,
         "updated_at": phrase.updated_at,
     }
+
+
+def phrases_for_ticket(user, ticket) -> list[dict]:
+    """The phrases an agent may insert on this ticket, filled in ({text, title, sensitive, missing, …})."""
+    from kefu.phrases.services import render_loaded
+
+    return [render_loaded(actor=user, phrase=p, ticket=ticket) for p in phrases_for(user, ticket.ticket_type)]
