@@ -138,3 +138,32 @@ def test_briefing_pages_prepare_publish_read_and_show_who_has_not_read(client, w
     status = client.get(briefing_url).content.decode()
     unread = status.split('data-testid="unread"')[1].split("</ul>")[0]
     assert "handler" in unread and "agent</li>" not in unread.replace(" · 1001", "")
+
+
+def test_injected_markup_in_a_reply_and_a_phrase_stays_inert_on_the_ticket_page(client, world):
+    from kefu.phrases.services import PhraseInput, create_phrase
+    from kefu.tickets.services import add_message
+
+    ticket = world.ticket(team_id=world.team_a.pk)
+    add_message(actor=world.agent, ticket_id=ticket.pk, kind="reply", body=f"答复 {SCRIPT}")
+    create_phrase(actor=world.info_desk, data=PhraseInput(title=f"短语{SCRIPT}", body=f"您好 {SCRIPT}"))
+    client.force_login(world.lead)
+    _assert_inert(client.get(f"/tickets/{ticket.pk}/").content.decode())
+    _assert_inert(client.get("/phrases/").content.decode())
+    client.force_login(world.agent_b)
+    _assert_inert(client.get("/phrases/pick/").content.decode())
+
+
+def test_list_pages_cost_a_fixed_number_of_queries(client, world, django_assert_max_num_queries):
+    for i in range(10):
+        publish(world, create_article(actor=world.info_desk, data=ArticleInput(title=f"文章{i}", body="正文",
+                                                                                tags=[f"t{i}", "共用"])))
+        ask_memo(actor=world.agent, ticket_id=world.ticket().pk, question=f"问题{i}")
+    client.force_login(world.info_desk)
+    client.get("/knowledge/")  # warm the session and the translation catalog
+    with django_assert_max_num_queries(8):
+        assert client.get("/knowledge/").status_code == 200
+    with django_assert_max_num_queries(5):
+        assert client.get("/memos/").status_code == 200
+    with django_assert_max_num_queries(6):
+        assert client.get("/help/").status_code == 200
