@@ -9,6 +9,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kefu.accounts.models import Department, User
+from kefu.accounts.roles import Role
 from kefu.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from kefu.knowledge.access import can_manage_knowledge, require_knowledge_manager
 from kefu.memos.models import OPEN_STATUSES, Memo, MemoStatus
@@ -19,6 +20,8 @@ from kefu.tickets.services.common import load_ticket
 
 MAX_TEXT = 4000
 MEMO_ANSWERED_KIND = "memo_answered"
+MEMO_FORWARDED_KIND = "memo_forwarded"
+MAX_FORWARD_NOTICES = 50
 
 
 def _clean_text(text: str, *, field: str) -> str:
@@ -108,6 +111,13 @@ def forward_memo(*, actor: User | None, memo_id: int, version: int, department_i
         raise ValidationFailed(_("The note is too long."), code="too_long", field="note")
     _save(memo, version, {"status": MemoStatus.FORWARDED, "forwarded_to": department, "forward_note": note,
                           "owner": memo.owner or (actor if getattr(actor, "pk", None) else None)})
+    # The department hears of it in the app: its team leads, or every member when it has no lead.
+    members = User.objects.filter(is_active=True, team__department=department)
+    leads = members.filter(role=Role.TEAM_LEAD)
+    for member in (leads if leads.exists() else members)[:MAX_FORWARD_NOTICES]:
+        queue_notification(recipient=member, channel="in_app", kind=MEMO_FORWARDED_KIND,
+                           subject=gettext("A memo was forwarded to %(department)s") % {"department": department.name},
+                           body=memo.question[:1000], ticket=memo.ticket, params={"memo": memo.pk}, now=now)
     return memo
 
 

@@ -43,6 +43,8 @@ def test_a_forwarded_memo_is_answered_by_the_other_department(world):
     memo = ask_memo(actor=world.agent, question="城东路施工何时结束？")
     memo = forward_memo(actor=world.info_desk, memo_id=memo.pk, version=memo.version, department_id=world.field.pk,
                         note="请维修队确认")
+    notice = Notification.objects.get(kind="memo_forwarded")
+    assert (notice.recipient, notice.params) == (world.fieldman, {"memo": memo.pk})
     assert memo.status == "forwarded" and memo.pk in {m.pk for m in selectors.inbox(world.fieldman)[1]}
     with pytest.raises(NotFound):  # another service team neither sees nor answers it
         answer_memo(actor=world.agent_b, memo_id=memo.pk, version=memo.version, answer="x")
