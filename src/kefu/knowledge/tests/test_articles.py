@@ -149,5 +149,5 @@ def test_article_list_costs_a_fixed_number_of_queries(world, api, django_assert_
         publish(world, create_article(actor=world.info_desk, data=ArticleInput(title=f"文章{i}", body="内容",
                                                                                 tags=["x", f"t{i}"])))
     api.as_user(world, world.agent)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         assert api.get("/knowledge/articles").json()["count"] == 12
