@@ -23,6 +23,8 @@ class Row:
     at_risk: int = 0
     breached: int = 0
 
+    share: int = 0  # percent of the busiest row, for the bar beside it
+
     @property
     def total(self) -> int:
         return self.waiting + self.in_progress
@@ -69,6 +71,9 @@ def board_for(user) -> Board:
             row.in_progress += g["in_progress"]
             row.at_risk += at_risk
             row.breached += breached
+    busiest = max((r.total for r in by_team.values()), default=0) or 1
+    for row in by_team.values():
+        row.share = round(100 * row.total / busiest)
     teams = Team.objects.in_bulk([t for t in by_team if t])
     agents = User.objects.in_bulk([a for a in by_agent if a])
     escalations = list(TicketEvent.objects.filter(code=EventCode.ESCALATED, ticket__in=open_tickets.values("pk"))

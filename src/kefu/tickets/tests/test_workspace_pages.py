@@ -190,3 +190,65 @@ def test_screen_pop_shows_the_caller_and_prefills_a_ticket(client, world, api):
     # another agent never sees it
     login(client, world.agent_b)
     assert client.get("/cti/pop/").status_code == 204
+
+
+def test_ticket_made_from_the_pop_closes_the_pop(client, world):
+    from kefu.cti.services import CallEvent, report_call_event
+
+    report_call_event(actor=None, data=CallEvent(call_id="c-9", event="ringing", agent_no="1001",
+                                                 caller="13812341234"))
+    login(client, world.agent)
+    assert client.get("/cti/pop/").status_code == 200
+    response = client.post("/tickets/new/", {"type": "inquiry", "title": "询问账单", "channel": "phone",
+                                             "channel_ref": "c-9", "contact_phone": "13812341234",
+                                             "priority": "2", "assign_to_me": "on"})
+    assert response.status_code == 302
+    assert client.get("/cti/pop/").status_code == 204
+
+
+def test_telephony_events_are_validated_and_reserved_to_the_integration(world, api):
+    api.as_user(world, world.agent)
+    assert api.post("/cti/events", {"call_id": "x", "event": "ringing", "agent_no": "1001",
+                                    "caller": "13812341234"}).status_code == 403
+    api.as_user(world, world.admin)
+    bad = api.post("/cti/events", {"call_id": "x", "event": "ringing", "agent_no": "9999", "caller": "13812341234"})
+    assert bad.status_code == 422 and bad.json()["error"]["field"] == "agent_no"
+    bad = api.post("/cti/events", {"call_id": "x", "event": "ringing", "agent_no": "1001", "caller": "12"})
+    assert bad.status_code == 422 and bad.json()["error"]["field"] == "caller"
+    bad = api.post("/cti/events", {"call_id": "x", "event": "boom", "agent_no": "1001", "caller": "13812341234"})
+    assert bad.status_code == 422 and bad.json()["error"]["field"] == "event"
+    for _ in range(2):  # switches retry: the same event twice is one call
+        assert api.post("/cti/events", {"call_id": "x", "event": "ringing", "agent_no": "1001",
+                                        "caller": "13812341234"}).status_code == 200
+    assert api.post("/cti/events", {"call_id": "x", "event": "answered", "agent_no": "1001"}).json()["state"] == \
+        "answered"
+    from kefu.cti.models import Call
+
+    assert Call.objects.count() == 1
+
+
+def test_call_command_pops_the_screen(world, client):
+    import json
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    out = StringIO()
+    call_command("call", "1001", "13812341234", stdout=out)
+    assert json.loads(out.getvalue())["customer_id"] == world.customer.pk
+    login(client, world.agent)
+    assert "王小明" in client.get("/cti/pop/").content.decode()
+    with pytest.raises(CommandError, match="agent_no"):
+        call_command("call", "4242", "13812341234")
+
+
+def test_call_wait_and_talk_seconds_and_recording(world, api):
+    api.as_user(world, world.admin)
+    base = {"call_id": "w-1", "agent_no": "1001"}
+    api.post("/cti/events", {**base, "event": "ringing", "caller": "13812341234", "queue": "燃气报修",
+                             "at": "2026-11-23T09:00:00+08:00"})
+    api.post("/cti/events", {**base, "event": "answered", "at": "2026-11-23T09:00:08+08:00"})
+    body = api.post("/cti/events", {**base, "event": "ended", "at": "2026-11-23T09:03:08+08:00",
+                                    "recording": "rec/2026/11/23/w-1.wav"}).json()
+    assert (body["wait_seconds"], body["talk_seconds"]) == (8, 180)
+    assert body["queue"] == "燃气报修" and body["recording"].endswith("w-1.wav") and body["state"] == "ended"

@@ -94,6 +94,10 @@ def new_ticket(request):
         except ServiceError as exc:
             context = _form_context(request, request.POST.dict(), **error_context(exc))
             return render(request, "tickets/new.html", context, status=exc.status)
+        if ticket.channel_ref:
+            from kefu.cti.services import ticket_started
+
+            ticket_started(agent=request.user, call_id=ticket.channel_ref)
         return redirect("tickets:detail", ticket.pk)
     values = {"channel": Channel.PHONE, "assign_to_me": "on", **request.GET.dict()}
     values.update(_from_call(request))
