@@ -5,15 +5,17 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kefu.knowledge.access import can_manage_knowledge, is_staff_user
 
 
 class MemoStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    FORWARDED = "forwarded", _("Forwarded")
-    ANSWERED = "answered", _("Answered")
-    CLOSED = "closed", _("Closed")
+    # A context: "Answered" is also a phone call's state (已接听), a memo's is 已答复.
+    OPEN = "open", pgettext_lazy("memo", "Open")
+    FORWARDED = "forwarded", pgettext_lazy("memo", "Forwarded")
+    ANSWERED = "answered", pgettext_lazy("memo", "Answered")
+    CLOSED = "closed", pgettext_lazy("memo", "Closed")
 
 
 OPEN_STATUSES = (MemoStatus.OPEN, MemoStatus.FORWARDED)

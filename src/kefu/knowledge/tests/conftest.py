@@ -24,3 +24,6 @@ def published(world):
                                                                     audience="public"))
     return {"public": publish(world, public), "internal": publish(world, internal), "draft": draft,
             "category": category}
+
+
+from kefu.web.tests.browser import browser, new_page  # noqa: E402, F401  (fixtures for the browser tests)
