@@ -60,7 +60,7 @@ def read_status(user, briefing_id: int) -> dict:
     readers = expected_readers(user)
     read = [(u, receipts[u.pk]) for u in readers if u.pk in receipts]
     unread = [u for u in readers if u.pk not in receipts]
-    return {"briefing": briefing, "read": read, "unread": unread}
+    return {"briefing": briefing, "read": read, "unread": unread, "expected": len(readers)}
 
 
 def briefing_out(briefing: Briefing, *, read: bool | None = None) -> dict:

@@ -58,6 +58,7 @@ def test_read_receipts_show_who_has_not_read_for_the_team_lead(world):
     assert first.read_at == again.read_at
     status = selectors.read_status(world.lead, briefing.pk)
     assert [u.pk for u, _at in status["read"]] == [world.agent.pk]
+    assert status["expected"] == len(status["read"]) + len(status["unread"])
     unread = {u.pk for u in status["unread"]}
     assert world.handler.pk in unread and world.agent_b.pk not in unread  # team A only for its lead
     assert world.agent_b.pk in {u.pk for u in selectors.read_status(world.info_desk, briefing.pk)["unread"]}

@@ -40,10 +40,17 @@ def test_injected_scripts_never_run_in_another_users_browser(world, live_server,
     agent.fill("input[name=q]", "停气")  # the HTMX search swaps results in place
     agent.wait_for_selector("[data-testid=articles] >> text=停气通知")
     _not_pwned(agent)
+    screenshot(agent, "kb-knowledge-search")
     agent.goto(f"{live_server.url}/briefing/{briefing.pk}/")
     _not_pwned(agent)
     agent.click("text=我已阅读")
     agent.wait_for_selector("[data-testid=read]")
+    lead = new_page(world.lead)
+    lead.goto(f"{live_server.url}/briefing/{briefing.pk}/")
+    assert world.agent.username not in lead.inner_text("[data-testid=unread]")
+    assert world.handler.username in lead.inner_text("[data-testid=unread]")
+    assert "阅读回执 (1/4)" in lead.inner_text("[data-testid=read-status]")
+    screenshot(lead, "kb-briefing-receipts")
 
     desk = new_page(world.info_desk)
     desk.goto(f"{live_server.url}/memos/{memo.pk}/")
