@@ -60,6 +60,14 @@ def test_injected_scripts_never_run_in_another_users_browser(world, live_server,
     desk.wait_for_selector("[data-testid=memo-answer]")
     assert Memo.objects.get(pk=memo.pk).status == "answered"
     screenshot(desk, "kb-memo-answered")
+    desk.goto(f"{live_server.url}/phrases/")
+    desk.fill("#phrase-form input[name=title]", "问候")
+    desk.fill("#phrase-form textarea[name=body]", "您好{customer}")
+    desk.click("#phrase-form button.primary")  # refused, naming the unknown placeholder under the field
+    desk.wait_for_selector("#phrase-form .field-error >> text={customer}")
+    screenshot(desk, "kb-phrases")
+    desk.goto(f"{live_server.url}/knowledge/{article.pk}/history/")
+    screenshot(desk, "kb-history")
 
     customer = browser.new_context(locale="zh-CN").new_page()  # no login at all
     customer.goto(f"{live_server.url}/help/{article.pk}/")
