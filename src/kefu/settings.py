@@ -36,6 +36,10 @@ INSTALLED_APPS = [
     "kefu.sla",
     "kefu.cti",
     "kefu.web",
+    "kefu.phrases",
+    "kefu.knowledge",
+    "kefu.memos",
+    "kefu.briefing",
     "kefu.demo",
     "kefu.bench",
 ]

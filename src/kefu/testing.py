@@ -43,11 +43,13 @@ class World:
 
 
 def ensure_reference_data() -> None:
-    """Default ticket types, calendars and SLA policies, as the data migrations install them.
+    """Default ticket types, calendars, SLA policies and phrases, as the data migrations install them.
 
     A transactional test (threads, real commits) ends with a flush that removes migration data, so the
     world puts it back before every build; both installers skip what exists."""
     from kefu.core.configcache import invalidate_all
+    from kefu.phrases.defaults import install_default_phrases
+    from kefu.phrases.models import Phrase
     from kefu.sla import defaults as sla_defaults
     from kefu.sla.models import BusinessCalendar, EscalationRung, SlaPolicy
     from kefu.tickets.defaults import install_default_types
@@ -55,6 +57,7 @@ def ensure_reference_data() -> None:
 
     install_default_types(TicketType, TicketField)
     sla_defaults.install(BusinessCalendar, SlaPolicy, EscalationRung, TicketType)
+    install_default_phrases(Phrase)
     invalidate_all()
 
 

@@ -11,6 +11,11 @@ urlpatterns = [
     path("tickets/", include("kefu.tickets.urls")),
     path("cti/", include("kefu.cti.urls")),
     path("customers/", include("kefu.customers.urls")),
+    path("phrases/", include("kefu.phrases.urls")),
+    path("knowledge/", include("kefu.knowledge.urls")),
+    path("help/", include("kefu.knowledge.help_urls")),
+    path("memos/", include("kefu.memos.urls")),
+    path("briefing/", include("kefu.briefing.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

@@ -64,3 +64,9 @@ CAN_SUPERVISE = frozenset({Role.TEAM_LEAD, Role.SUPERVISOR, Role.MANAGER, Role.D
 
 # Who sets up the center: departments, teams, users, ticket types.
 CAN_ADMINISTER = frozenset({Role.ADMIN})
+
+# Who keeps the knowledge base, scripts, memos and the daily briefing (KB1–KB5): the information desk
+# (信息席) does the daily work; team leads and management optimise scripts and review articles.
+CAN_MANAGE_KNOWLEDGE = frozenset({
+    Role.INFO_DESK, Role.TEAM_LEAD, Role.SUPERVISOR, Role.MANAGER, Role.DIRECTOR, Role.ADMIN,
+})

@@ -18,9 +18,14 @@ errors.install(api)
 
 # Routers are added here, one per app, in a fixed order so the OpenAPI document is stable.
 from kefu.accounts.api import router as accounts_router  # noqa: E402
+from kefu.briefing.api import router as briefing_router  # noqa: E402
 from kefu.cti.api import router as cti_router  # noqa: E402
 from kefu.customers.api import router as customers_router  # noqa: E402
+from kefu.knowledge.api import help_router  # noqa: E402
+from kefu.knowledge.api import router as knowledge_router  # noqa: E402
+from kefu.memos.api import router as memos_router  # noqa: E402
 from kefu.notify.api import router as notify_router  # noqa: E402
+from kefu.phrases.api import router as phrases_router  # noqa: E402
 from kefu.sla.api import router as sla_router  # noqa: E402
 from kefu.tickets.api import router as tickets_router  # noqa: E402
 
@@ -30,3 +35,8 @@ api.add_router("/v1/tickets", tickets_router)
 api.add_router("/v1/notifications", notify_router)
 api.add_router("/v1/sla", sla_router)
 api.add_router("/v1/cti", cti_router)
+api.add_router("/v1/phrases", phrases_router)
+api.add_router("/v1/knowledge", knowledge_router)
+api.add_router("/v1/help", help_router)
+api.add_router("/v1/memos", memos_router)
+api.add_router("/v1/briefings", briefing_router)

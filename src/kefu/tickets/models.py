@@ -262,6 +262,8 @@ class EventCode(models.TextChoices):
     FOLLOW_UP_DONE = "follow_up_done", _("Follow-up task done")
     FIELD_ARRIVED = "field_arrived", _("Crew arrived on site")
     FIELD_COMPLETED = "field_completed", _("Field work done")
+    MEMO_ASKED = "memo_asked", _("Memo sent to the information desk")
+    MEMO_ANSWERED = "memo_answered", _("Memo answered")
 
 
 class TicketEvent(models.Model):

@@ -10,7 +10,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from kefu.accounts.roles import CAN_HANDLE_TICKETS, CAN_SUPERVISE, Role
+from kefu.accounts.roles import CAN_HANDLE_TICKETS, CAN_MANAGE_KNOWLEDGE, CAN_SUPERVISE, Role
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,10 @@ NAV: list[NavItem] = [
     NavItem("customers:list", _("Customers"), lambda u: u.role != Role.FIELD_CREW, "c"),
     NavItem("tickets:board", _("Queue board"), lambda u: u.role in CAN_SUPERVISE),
     NavItem("tickets:field", _("Field work"), lambda u: u.role == Role.FIELD_CREW),
+    NavItem("knowledge:list", _("Knowledge base"), lambda u: u.role != Role.FIELD_CREW, "k"),
+    NavItem("memos:mine", _("My memos"), _handles),
+    NavItem("memos:inbox", _("Memo inbox"), lambda u: u.role in CAN_MANAGE_KNOWLEDGE),
+    NavItem("briefing:list", _("Daily briefing"), lambda u: u.role != Role.FIELD_CREW, "b"),
 ]
 
 

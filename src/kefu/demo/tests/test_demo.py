@@ -176,3 +176,15 @@ def test_a_second_load_is_refused_and_if_empty_skips(demo):
     call_command("demo", if_empty=True, stdout=out)
     assert "not loaded" in out.getvalue()
     assert Ticket.objects.count() == count
+
+
+def test_demo_has_knowledge_phrases_memos_and_a_read_briefing(demo):
+    from kefu.briefing.models import Briefing
+    from kefu.knowledge.models import Article
+    from kefu.memos.models import Memo
+
+    assert Article.objects.public().count() >= 4
+    assert Article.objects.filter(status="in_review").count() == 1
+    assert Memo.objects.filter(status="answered").exists() and Memo.objects.filter(briefing_date__isnull=False).exists()
+    briefing = Briefing.objects.get(status="published")
+    assert briefing.reads.count() == 3

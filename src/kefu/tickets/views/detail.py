@@ -6,6 +6,7 @@ from django.db.models import Q
 from kefu.accounts.models import Team, User
 from kefu.accounts.roles import CAN_HANDLE_TICKETS, CAN_SUPERVISE, Role
 from kefu.core.pii import mask_phone
+from kefu.phrases.selectors import phrases_for_ticket
 from kefu.tickets import selectors
 from kefu.tickets.lifecycle import DONE_STATUSES, Priority, Status
 from kefu.tickets.models import Ticket, TicketLink
@@ -52,6 +53,7 @@ def ticket_context(user, ticket_id: int, *, posted=None, form: str = "", **extra
         "assignees": (User.objects.filter(is_active=True, role__in=CAN_HANDLE_TICKETS).exclude(role=Role.FIELD_CREW)
                       .select_related("team").order_by("team__name", "agent_no")) if handler else [],
         "priorities": Priority.choices, "link_kinds": TicketLink.Kind.choices,
+        "phrases": phrases_for_ticket(user, ticket) if handler else [],
         "posted": posted or {}, "form": form, **extra,
     }
 

@@ -62,11 +62,14 @@ def test_phone_ticket_from_screen_pop_to_crew_and_back(world, live_server, new_p
     assert ticket.channel == "phone" and ticket.customer_id == world.customer.pk and ticket.channel_ref == "call-e2e-1"
     screenshot(agent, "02-ticket-page")
 
-    # The reply, then the dispatch to the crew with an appointment window.
-    agent.fill("#reply-body", "您好，我们马上安排师傅上门。")
+    # The reply starts with a quick phrase (filled in with the ticket number), then the agent's own words.
+    agent.click('[data-testid="phrases"] button:has-text("告知工单号")')
+    agent.locator("#reply-body").press("End")
+    agent.keyboard.type("我们马上安排师傅上门。")
     agent.click('#ticket form[action$="/reply/"] button.primary')
     agent.locator(".timeline li.reply").wait_for()
-    assert "马上安排师傅" in agent.locator(".timeline").inner_text()
+    reply = agent.locator(".timeline li.reply .body").inner_text()
+    assert reply == f"您的工单号是{ticket.number}，请您记录，以便查询处理进度。我们马上安排师傅上门。"
     agent.click("text=派单到部门或维修班组")
     agent.select_option('[data-testid="dispatch-team"]', str(world.crew.pk))
     agent.fill('input[name="appointment_start"]', "2026-11-24T09:00")

@@ -8,7 +8,8 @@ from django.core.management.base import BaseCommand
 from kefu.bench.common import Progress, dump_json
 
 # Subcommand → module with run(options, progress) -> dict and summary(result) -> str.
-RUNNERS = {"tickets": "kefu.bench.tickets", "sla": "kefu.sla.bench", "ui": "kefu.web.bench"}
+RUNNERS = {"tickets": "kefu.bench.tickets", "sla": "kefu.sla.bench", "ui": "kefu.web.bench",
+           "knowledge": "kefu.knowledge.bench"}
 
 
 def _positive(value: str) -> int:
@@ -41,7 +42,9 @@ class Command(BaseCommand):
         ui = sub.add_parser("ui", help="the agent's queue, the ticket page and the team lead's board over HTTP")
         ui.add_argument("--n", type=_positive, default=100_000, help="tickets in the center")
         ui.add_argument("--workers", type=_positive, default=2, help="gunicorn workers")
-        for bench in (tickets, sla, ui):
+        knowledge = sub.add_parser("knowledge", help="article suggestions, knowledge search, help center search")
+        knowledge.add_argument("--articles", type=_positive, default=2_000, help="published articles")
+        for bench in (tickets, sla, ui, knowledge):
             bench.add_argument("--samples", type=_positive, default=500, help="measured queries per figure")
             bench.add_argument("--seed", type=int, default=2026, help="random seed: same seed, same data")
             bench.add_argument("--db", default=None,
