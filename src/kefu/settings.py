@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "kefu.tickets",
     "kefu.notify",
     "kefu.sla",
+    "kefu.search",
     "kefu.demo",
     "kefu.bench",
 ]

@@ -1,0 +1,108 @@
+"""One search interface, two implementations chosen by the database vendor: SQLite FTS5 and PostgreSQL tsvector.
+
+Both index the same token columns (see kefu.search.text) and answer the same two questions: which documents
+match, newest first (for the count and the candidate window), and which of them rank best.
+"""
+
+from django.db import connections
+from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
+
+from kefu.search.text import Term
+
+TABLE = "search_document"
+FTS_TABLE = "search_fts"
+# Relative weight of the title's words, the body's words and the Chinese bigrams.
+WEIGHTS = (4.0, 1.0, 0.5)
+
+
+def _quote_fts(token: str) -> str:
+    return '"' + token.replace('"', '""') + '"'
+
+
+def _quote_ts(token: str) -> str:
+    return "'" + token.replace("'", "''").replace("\\", "\\\\") + "'"
+
+
+class Backend:
+    """Turns parsed terms into the database's query language and adds it to a queryset of documents."""
+
+    vendor = ""
+
+    def match(self, qs: QuerySet, terms: list[Term]) -> QuerySet:
+        raise NotImplementedError
+
+    def ranked(self, qs: QuerySet, terms: list[Term]) -> QuerySet:
+        """`match` plus a `score` annotation, higher is better."""
+        raise NotImplementedError
+
+
+class SqliteBackend(Backend):
+    """FTS5 with external content (the search_document table), kept in step by triggers; bm25 ranking."""
+
+    vendor = "sqlite"
+
+    def expression(self, terms: list[Term]) -> str:
+        def alt(a) -> str:
+            columns = "{title_words body_words}" if a.stream == "words" else "{grams}"
+            phrase = (" + " if a.phrase else " AND ").join(_quote_fts(tok) for tok in a.tokens)
+            return f"{columns} : ({phrase}{' *' if a.prefix else ''})"
+
+        def term(x: Term) -> str:
+            return "(" + " OR ".join(alt(a) for a in x.alternatives) + ")"
+
+        positive = " AND ".join(term(x) for x in terms if not x.negated)
+        negative = "".join(f" NOT {term(x)}" for x in terms if x.negated)
+        return positive + negative
+
+    def match(self, qs, terms):
+        # The query text is a bound parameter; the SQL around it is constant.
+        where = [f"{FTS_TABLE}.rowid = {TABLE}.id", f"{FTS_TABLE} MATCH %s"]
+        return qs.extra(tables=[FTS_TABLE], where=where, params=[self.expression(terms)])  # noqa: S610
+
+    def ranked(self, qs, terms):
+        weights = ", ".join(str(w) for w in WEIGHTS)
+        return self.match(qs, terms).annotate(score=RawSQL(f"-bm25({FTS_TABLE}, {weights})", ()))  # noqa: S611
+
+
+class PostgresBackend(Backend):
+    """A generated tsvector over the token columns (`simple` configuration, weights A/B/D), GIN index, ts_rank."""
+
+    vendor = "postgresql"
+    _WEIGHT = {"words": "AB", "grams": "D"}
+
+    def expression(self, terms: list[Term]) -> str:
+        def alt(a) -> str:
+            w = self._WEIGHT[a.stream]
+            toks = [f"{_quote_ts(tok)}:{w}" for tok in a.tokens]
+            if a.prefix:
+                toks[-1] = f"{_quote_ts(a.tokens[-1])}:*{w}"
+            return "(" + (" <-> " if a.phrase else " & ").join(toks) + ")"
+
+        def term(x: Term) -> str:
+            return "(" + " | ".join(alt(a) for a in x.alternatives) + ")"
+
+        positive = " & ".join(term(x) for x in terms if not x.negated)
+        negative = "".join(f" & !{term(x)}" for x in terms if x.negated)
+        return positive + negative
+
+    def match(self, qs, terms):
+        return qs.extra(where=[f"{TABLE}.tsv @@ to_tsquery('simple', %s)"],  # noqa: S610 (bound parameter)
+                        params=[self.expression(terms)])
+
+    def ranked(self, qs, terms):
+        # ts_rank's weights are listed D, C, B, A.
+        d, b, a = WEIGHTS[2] / WEIGHTS[0], WEIGHTS[1] / WEIGHTS[0], 1.0
+        rank = f"ts_rank('{{{d}, 0, {b}, {a}}}', {TABLE}.tsv, to_tsquery('simple', %s))"
+        return self.match(qs, terms).annotate(score=RawSQL(rank, (self.expression(terms),)))  # noqa: S611
+
+
+_BACKENDS = {b.vendor: b for b in (SqliteBackend(), PostgresBackend())}
+
+
+def backend_for(alias: str = "default") -> Backend:
+    """The implementation for the database behind `alias`; other databases have no full-text search."""
+    vendor = connections[alias].vendor
+    if vendor not in _BACKENDS:
+        raise RuntimeError(f"kefu search supports SQLite and PostgreSQL, not {vendor}")
+    return _BACKENDS[vendor]

@@ -1,0 +1,128 @@
+"""Searching: what the user may see, matched, counted up to a cap, ranked, and shown with snippets."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db.models import Q, QuerySet
+from django.utils.safestring import SafeString
+
+from kefu.search.backends import backend_for
+from kefu.search.highlight import highlight, snippet
+from kefu.search.models import Audience, Kind, SearchDocument
+from kefu.search.text import Term, parse_query
+
+PAGE_SIZE = 20
+MAX_PAGE = 50
+# Counting every match of a very common word over millions of documents costs as much as reading them all, so the
+# count stops here and the page says "10,000+", as web search engines do; ranking then looks at the newest
+# COUNT_CAP matches only, which keeps a common word as fast as a rare one.
+COUNT_CAP = 10_000
+
+
+@dataclass
+class Hit:
+    """One result: what it is, its title and snippet as safe HTML (escaped text + <mark>), and its score."""
+
+    kind: str
+    object_id: int
+    title: SafeString
+    snippet: SafeString
+    score: float
+    status: str = ""
+    created_at: datetime | None = None
+
+    @property
+    def label(self) -> str:
+        """The ticket number agents read out (GD00000042), else nothing."""
+        return f"GD{self.object_id:08d}" if self.kind == Kind.TICKET else ""
+
+
+@dataclass
+class SearchPage:
+    """A page of hits with the total count; `capped` means there are more than `total` matches."""
+
+    query: str
+    hits: list[Hit] = field(default_factory=list)
+    total: int = 0
+    capped: bool = False
+    page: int = 1
+    page_size: int = PAGE_SIZE
+
+    @property
+    def pages(self) -> int:
+        return min(MAX_PAGE, -(-self.total // self.page_size)) if self.total else 0
+
+
+def _sees_all(qs: QuerySet) -> bool:
+    """visible_to() returned the whole table: skip the semi-join, which would cost a lookup per match."""
+    return not qs.query.where.children and not qs.query.is_empty()
+
+
+def visible_documents(user) -> QuerySet:
+    """Documents of objects `user` may see, read live from the objects' own visible_to()."""
+    from kefu.customers.models import Customer
+    from kefu.tickets.models import Ticket
+
+    docs = SearchDocument.objects.all()
+    if user is None or not user.is_authenticated or not user.is_active:
+        return docs.filter(kind=Kind.ARTICLE, audience=Audience.PUBLIC)
+    tickets = Ticket.objects.visible_to(user)
+    customers = Customer.objects.visible_to(user)
+    q = Q(kind=Kind.ARTICLE)
+    if _sees_all(tickets):
+        q |= Q(kind=Kind.TICKET)
+    elif not tickets.query.is_empty():
+        q |= Q(kind=Kind.TICKET, object_id__in=tickets.values("pk"))
+    if _sees_all(customers):
+        q |= Q(kind=Kind.CUSTOMER)
+    elif not customers.query.is_empty():
+        q |= Q(kind=Kind.CUSTOMER, object_id__in=customers.values("pk"))
+    return docs.filter(q)
+
+
+def _filtered(qs: QuerySet, *, kinds, status, ticket_type_id, team_id, created_from, created_to) -> QuerySet:
+    if kinds:
+        qs = qs.filter(kind__in=list(kinds))
+    if status:
+        qs = qs.filter(status=status)
+    if ticket_type_id:
+        qs = qs.filter(ticket_type_id=ticket_type_id)
+    if team_id:
+        qs = qs.filter(team_id=team_id)
+    if created_from:
+        qs = qs.filter(created_at__date__gte=created_from)
+    if created_to:
+        qs = qs.filter(created_at__date__lte=created_to)
+    return qs
+
+
+def search(user, q: str, *, kinds: list[str] | None = None, status: str = "", ticket_type_id: int | None = None,
+           team_id: int | None = None, created_from: date | None = None, created_to: date | None = None,
+           page: int = 1, page_size: int = PAGE_SIZE, count_cap: int = COUNT_CAP) -> SearchPage:
+    """Ranked hits for `q` among what `user` may see; two queries whatever the number of matches."""
+    page = max(1, min(int(page or 1), MAX_PAGE))
+    result = SearchPage(query=q, page=page, page_size=page_size)
+    terms = parse_query(q)
+    if not terms:
+        return result
+    backend = backend_for(SearchDocument.objects.db)
+    base = _filtered(visible_documents(user), kinds=kinds, status=status, ticket_type_id=ticket_type_id,
+                     team_id=team_id, created_from=created_from, created_to=created_to)
+    # 1. The newest matches, one past the cap: the count, and the window that ranking reads.
+    newest = list(backend.match(base, terms).order_by("-id").values_list("id", flat=True)[:count_cap + 1])
+    result.capped = len(newest) > count_cap
+    result.total = min(len(newest), count_cap)
+    offset = (page - 1) * page_size
+    if offset >= result.total:
+        return result
+    # 2. Rank within the window; ties go to the newer document so the order is stable on both databases.
+    ranked = backend.ranked(base.filter(id__gte=newest[:count_cap][-1]), terms)
+    rows = ranked.only("kind", "object_id", "title", "body", "status", "created_at").order_by("-score", "-id")
+    result.hits = [_hit(row, terms) for row in rows[offset:offset + page_size]]
+    return result
+
+
+def _hit(row: SearchDocument, terms: list[Term]) -> Hit:
+    return Hit(kind=row.kind, object_id=row.object_id, title=highlight(row.title, terms),
+               snippet=snippet(row.body, terms), score=float(row.score), status=row.status,
+               created_at=row.created_at)
