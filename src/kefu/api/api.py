@@ -20,6 +20,7 @@ errors.install(api)
 from kefu.accounts.api import router as accounts_router  # noqa: E402
 from kefu.customers.api import router as customers_router  # noqa: E402
 from kefu.notify.api import router as notify_router  # noqa: E402
+from kefu.search.api import router as search_router  # noqa: E402
 from kefu.sla.api import router as sla_router  # noqa: E402
 from kefu.tickets.api import router as tickets_router  # noqa: E402
 
@@ -28,3 +29,4 @@ api.add_router("/v1/customers", customers_router)
 api.add_router("/v1/tickets", tickets_router)
 api.add_router("/v1/notifications", notify_router)
 api.add_router("/v1/sla", sla_router)
+api.add_router("/v1/search", search_router)
