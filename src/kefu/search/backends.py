@@ -29,12 +29,17 @@ class Backend:
 
     vendor = ""
 
-    def match(self, qs: QuerySet, terms: list[Term]) -> QuerySet:
+    def match(self, qs: QuerySet, terms: list[Term], *, min_id: int | None = None) -> QuerySet:
+        """Documents of `qs` matching every term (with an id of at least `min_id`)."""
         raise NotImplementedError
 
-    def ranked(self, qs: QuerySet, terms: list[Term]) -> QuerySet:
+    def ranked(self, qs: QuerySet, terms: list[Term], *, min_id: int | None = None) -> QuerySet:
         """`match` plus a `score` annotation, higher is better."""
         raise NotImplementedError
+
+    def newest(self, qs: QuerySet, terms: list[Term]) -> QuerySet:
+        """Matching document ids, newest first, read in the index's own order."""
+        return self.match(qs, terms).order_by("-id").values_list("id", flat=True)
 
 
 class SqliteBackend(Backend):
@@ -55,14 +60,24 @@ class SqliteBackend(Backend):
         negative = "".join(f" NOT {term(x)}" for x in terms if x.negated)
         return positive + negative
 
-    def match(self, qs, terms):
-        # The query text is a bound parameter; the SQL around it is constant.
+    def match(self, qs, terms, *, min_id=None):
+        # The query text is a bound parameter; the SQL around it is constant. The id bound is put on the FTS
+        # table's rowid, where FTS5 uses it to skip the older part of each posting list.
         where = [f"{FTS_TABLE}.rowid = {TABLE}.id", f"{FTS_TABLE} MATCH %s"]
-        return qs.extra(tables=[FTS_TABLE], where=where, params=[self.expression(terms)])  # noqa: S610
+        params = [self.expression(terms)]
+        if min_id is not None:
+            where.append(f"{FTS_TABLE}.rowid >= %s")
+            params.append(int(min_id))
+        return qs.extra(tables=[FTS_TABLE], where=where, params=params)  # noqa: S610
 
-    def ranked(self, qs, terms):
+    def newest(self, qs, terms):
+        # Ordered by the FTS rowid so that SQLite walks the posting list backwards instead of the table.
+        return (self.match(qs, terms).extra(order_by=[f"-{FTS_TABLE}.rowid"])  # noqa: S610
+                .values_list("id", flat=True))
+
+    def ranked(self, qs, terms, *, min_id=None):
         weights = ", ".join(str(w) for w in WEIGHTS)
-        return self.match(qs, terms).annotate(score=RawSQL(f"-bm25({FTS_TABLE}, {weights})", ()))  # noqa: S611
+        return self.match(qs, terms, min_id=min_id).annotate(score=RawSQL(f"-bm25({FTS_TABLE}, {weights})", ()))  # noqa: S611
 
 
 class PostgresBackend(Backend):
@@ -86,15 +101,16 @@ class PostgresBackend(Backend):
         negative = "".join(f" & !{term(x)}" for x in terms if x.negated)
         return positive + negative
 
-    def match(self, qs, terms):
-        return qs.extra(where=[f"{TABLE}.tsv @@ to_tsquery('simple', %s)"],  # noqa: S610 (bound parameter)
-                        params=[self.expression(terms)])
+    def match(self, qs, terms, *, min_id=None):
+        qs = qs.extra(where=[f"{TABLE}.tsv @@ to_tsquery('simple', %s)"],  # noqa: S610 (bound parameter)
+                      params=[self.expression(terms)])
+        return qs if min_id is None else qs.filter(id__gte=min_id)
 
-    def ranked(self, qs, terms):
+    def ranked(self, qs, terms, *, min_id=None):
         # ts_rank's weights are listed D, C, B, A.
         d, b, a = WEIGHTS[2] / WEIGHTS[0], WEIGHTS[1] / WEIGHTS[0], 1.0
         rank = f"ts_rank('{{{d}, 0, {b}, {a}}}', {TABLE}.tsv, to_tsquery('simple', %s))"
-        return self.match(qs, terms).annotate(score=RawSQL(rank, (self.expression(terms),)))  # noqa: S611
+        return self.match(qs, terms, min_id=min_id).annotate(score=RawSQL(rank, (self.expression(terms),)))  # noqa: S611
 
 
 _BACKENDS = {b.vendor: b for b in (SqliteBackend(), PostgresBackend())}

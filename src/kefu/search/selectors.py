@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.safestring import SafeString
 
 from kefu.search.backends import backend_for
@@ -14,9 +14,11 @@ from kefu.search.text import Term, parse_query
 PAGE_SIZE = 20
 MAX_PAGE = 50
 # Counting every match of a very common word over millions of documents costs as much as reading them all, so the
-# count stops here and the page says "10,000+", as web search engines do; ranking then looks at the newest
-# COUNT_CAP matches only, which keeps a common word as fast as a rare one.
+# count stops here and the page says "10,000+", as web search engines do.
 COUNT_CAP = 10_000
+# Scoring is per matching document too, so a word with more matches than this is ranked among its newest
+# RANK_WINDOW matches only (an agent narrows such a search with a second word or a filter).
+RANK_WINDOW = 1_000
 
 
 @dataclass
@@ -50,7 +52,8 @@ class SearchPage:
 
     @property
     def pages(self) -> int:
-        return min(MAX_PAGE, -(-self.total // self.page_size)) if self.total else 0
+        """Pages that can be shown: the ranking window bounds them."""
+        return min(MAX_PAGE, -(-min(self.total, RANK_WINDOW) // self.page_size)) if self.total else 0
 
 
 def _sees_all(qs: QuerySet) -> bool:
@@ -68,15 +71,18 @@ def visible_documents(user) -> QuerySet:
         return docs.filter(kind=Kind.ARTICLE, audience=Audience.PUBLIC)
     tickets = Ticket.objects.visible_to(user)
     customers = Customer.objects.visible_to(user)
+    if _sees_all(tickets) and _sees_all(customers):
+        return docs  # every kind, unfiltered: no condition for the database to test on each match
     q = Q(kind=Kind.ARTICLE)
     if _sees_all(tickets):
         q |= Q(kind=Kind.TICKET)
     elif not tickets.query.is_empty():
-        q |= Q(kind=Kind.TICKET, object_id__in=tickets.values("pk"))
+        # Correlated: one primary-key probe per match, instead of first listing every ticket the user may see.
+        q |= Q(Exists(tickets.filter(pk=OuterRef("object_id"))), kind=Kind.TICKET)
     if _sees_all(customers):
         q |= Q(kind=Kind.CUSTOMER)
     elif not customers.query.is_empty():
-        q |= Q(kind=Kind.CUSTOMER, object_id__in=customers.values("pk"))
+        q |= Q(Exists(customers.filter(pk=OuterRef("object_id"))), kind=Kind.CUSTOMER)
     return docs.filter(q)
 
 
@@ -98,8 +104,9 @@ def _filtered(qs: QuerySet, *, kinds, status, ticket_type_id, team_id, created_f
 
 def search(user, q: str, *, kinds: list[str] | None = None, status: str = "", ticket_type_id: int | None = None,
            team_id: int | None = None, created_from: date | None = None, created_to: date | None = None,
-           page: int = 1, page_size: int = PAGE_SIZE, count_cap: int = COUNT_CAP) -> SearchPage:
-    """Ranked hits for `q` among what `user` may see; two queries whatever the number of matches."""
+           page: int = 1, page_size: int = PAGE_SIZE, count_cap: int = COUNT_CAP,
+           rank_window: int = RANK_WINDOW) -> SearchPage:
+    """Ranked hits for `q` among what `user` may see; two or three queries whatever the number of matches."""
     page = max(1, min(int(page or 1), MAX_PAGE))
     result = SearchPage(query=q, page=page, page_size=page_size)
     terms = parse_query(q)
@@ -108,15 +115,17 @@ def search(user, q: str, *, kinds: list[str] | None = None, status: str = "", ti
     backend = backend_for(SearchDocument.objects.db)
     base = _filtered(visible_documents(user), kinds=kinds, status=status, ticket_type_id=ticket_type_id,
                      team_id=team_id, created_from=created_from, created_to=created_to)
-    # 1. The newest matches, one past the cap: the count, and the window that ranking reads.
-    newest = list(backend.match(base, terms).order_by("-id").values_list("id", flat=True)[:count_cap + 1])
-    result.capped = len(newest) > count_cap
-    result.total = min(len(newest), count_cap)
+    # 1. The count, stopping one past the cap.
+    result.total = backend.match(base, terms).order_by()[:count_cap + 1].count()
+    result.capped = result.total > count_cap
+    result.total = min(result.total, count_cap)
     offset = (page - 1) * page_size
-    if offset >= result.total:
+    if offset >= min(result.total, rank_window):
         return result
-    # 2. Rank within the window; ties go to the newer document so the order is stable on both databases.
-    ranked = backend.ranked(base.filter(id__gte=newest[:count_cap][-1]), terms)
+    # 2. Where the ranking window starts, when there are more matches than it holds.
+    min_id = backend.newest(base, terms)[rank_window - 1] if result.total > rank_window else None
+    # 3. Rank within the window; ties go to the newer document so the order is stable on both databases.
+    ranked = backend.ranked(base, terms, min_id=min_id)
     rows = ranked.only("kind", "object_id", "title", "body", "status", "created_at").order_by("-score", "-id")
     result.hits = [_hit(row, terms) for row in rows[offset:offset + page_size]]
     return result

@@ -80,3 +80,9 @@ def test_count_stops_at_the_cap_and_says_so(world):
     page = search(world.supervisor, "断网", count_cap=4, page_size=2)
     assert (page.total, page.capped, len(page.hits)) == (4, True, 2)
     assert search(world.supervisor, "断网", count_cap=4, page=3, page_size=2).hits == []
+
+
+def test_a_very_common_word_is_ranked_among_its_newest_matches(world):
+    made = [world.ticket(title=f"断网 {i}").pk for i in range(6)]
+    page = search(world.supervisor, "断网", rank_window=3)
+    assert page.total == 6 and sorted(h.object_id for h in page.hits) == made[-3:]
