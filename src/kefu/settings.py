@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "kefu.tickets",
     "kefu.notify",
     "kefu.sla",
+    "kefu.cti",
+    "kefu.web",
     "kefu.search",
     "kefu.demo",
     "kefu.bench",
@@ -54,7 +56,8 @@ MIDDLEWARE = [
 ROOT_URLCONF = "kefu.urls"
 WSGI_APPLICATION = "kefu.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:home"
 
 TEMPLATES = [
     {
@@ -67,6 +70,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "kefu.web.nav.context",
             ],
         },
     },

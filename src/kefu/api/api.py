@@ -18,6 +18,7 @@ errors.install(api)
 
 # Routers are added here, one per app, in a fixed order so the OpenAPI document is stable.
 from kefu.accounts.api import router as accounts_router  # noqa: E402
+from kefu.cti.api import router as cti_router  # noqa: E402
 from kefu.customers.api import router as customers_router  # noqa: E402
 from kefu.notify.api import router as notify_router  # noqa: E402
 from kefu.search.api import router as search_router  # noqa: E402
@@ -29,4 +30,5 @@ api.add_router("/v1/customers", customers_router)
 api.add_router("/v1/tickets", tickets_router)
 api.add_router("/v1/notifications", notify_router)
 api.add_router("/v1/sla", sla_router)
+api.add_router("/v1/cti", cti_router)
 api.add_router("/v1/search", search_router)

@@ -98,6 +98,13 @@ class ContactPoint(models.Model):
     def is_sensitive(self) -> bool:
         return self.kind in {self.Kind.MOBILE, self.Kind.PHONE}
 
+    @property
+    def masked_value(self) -> str:
+        """What every screen shows: 138****1234 for phones (the full number only through a logged reveal)."""
+        from kefu.core.pii import mask_phone
+
+        return mask_phone(self.value) if self.is_sensitive else self.value
+
 
 class CustomerReference(models.Model):
     """A typed link to something in another system: gas account, meter, shop order, game player id."""

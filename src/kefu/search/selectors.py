@@ -33,6 +33,9 @@ class Hit:
     status: str = ""
     created_at: datetime | None = None
 
+    def get_kind_display(self) -> str:
+        return str(Kind(self.kind).label)
+
     @property
     def label(self) -> str:
         """The ticket number agents read out (GD00000042), else nothing."""

@@ -248,6 +248,8 @@ class EventCode(models.TextChoices):
     ESCALATED = "escalated", _("Escalated")
     FOLLOW_UP_CREATED = "follow_up_created", _("Follow-up task created")
     FOLLOW_UP_DONE = "follow_up_done", _("Follow-up task done")
+    FIELD_ARRIVED = "field_arrived", _("Crew arrived on site")
+    FIELD_COMPLETED = "field_completed", _("Field work done")
 
 
 class TicketEvent(models.Model):

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kefu.core.errors import NotFound, ValidationFailed
@@ -23,6 +25,32 @@ class TicketFilters:
     channel: str | None = None
     customer_id: int | None = None
     phone: str | None = None
+    tier: str | None = None  # the customer's tier (CU1)
+    sla: str | None = None  # "at_risk" (past the warning threshold) or "breached"
+    q: str | None = None  # a ticket number, or words of the title
+
+
+def _sla_condition(state: str) -> Exists:
+    """Tickets with a live clock past its warning point (at_risk) or past its due time (breached)."""
+    from kefu.sla.models import ClockState, TicketClock
+
+    now = timezone.now()
+    live = TicketClock.objects.filter(ticket_id=OuterRef("pk"), state__in=(ClockState.RUNNING, ClockState.PAUSED))
+    if state == "breached":
+        return Exists(live.filter(Q(due_at__lte=now) | Q(breached_at__isnull=False)))
+    if state == "at_risk":
+        return Exists(live.filter(warn_at__lte=now, due_at__gt=now, breached_at__isnull=True))
+    raise ValidationFailed(_("Choose at risk or breached."), code="invalid_choice", field="sla")
+
+
+def _keyword(qs, q: str):
+    """A ticket number finds that ticket; other words must all appear in the title."""
+    q = q.strip()
+    if q.lstrip("#").isdigit():
+        return qs.filter(pk=int(q.lstrip("#")))
+    for word in q.split()[:5]:
+        qs = qs.filter(title__icontains=word)
+    return qs
 
 
 def list_queryset(user, filters: TicketFilters):
@@ -42,6 +70,12 @@ def list_queryset(user, filters: TicketFilters):
         qs = qs.filter(ticket_type__code=filters.type)
     if filters.phone:
         qs = qs.filter(contact_phone=filters.phone)
+    if filters.tier:
+        qs = qs.filter(customer__tier=filters.tier)
+    if filters.sla:
+        qs = qs.filter(_sla_condition(filters.sla))
+    if filters.q:
+        qs = _keyword(qs, filters.q)
     return qs.order_by("-priority", "created_at", "id")
 
 

@@ -1,5 +1,6 @@
 """Every state change of a ticket; the API, admin, CLI, demo loader and tasks call these and nothing else."""
 
+from kefu.tickets.services.bulk import BulkResult, bulk_assign
 from kefu.tickets.services.changes import (
     assign_ticket,
     dispatch_ticket,
@@ -8,13 +9,14 @@ from kefu.tickets.services.changes import (
     update_ticket,
 )
 from kefu.tickets.services.create import TicketInput, create_ticket
+from kefu.tickets.services.field import complete_field_work, record_arrival
 from kefu.tickets.services.followups import complete_follow_up, create_follow_up
 from kefu.tickets.services.messages import add_message
 from kefu.tickets.services.privacy import reveal_contact_phone
 from kefu.tickets.services.relations import link_tickets, merge_ticket, set_parent
 
 __all__ = [
-    "TicketInput", "add_message", "assign_ticket", "complete_follow_up", "create_follow_up", "create_ticket",
-    "dispatch_ticket", "link_tickets", "merge_ticket", "reopen_ticket", "reveal_contact_phone", "set_parent",
-    "transition_ticket", "update_ticket",
+    "BulkResult", "TicketInput", "add_message", "assign_ticket", "bulk_assign", "complete_field_work",
+    "complete_follow_up", "create_follow_up", "create_ticket", "dispatch_ticket", "link_tickets", "merge_ticket",
+    "record_arrival", "reopen_ticket", "reveal_contact_phone", "set_parent", "transition_ticket", "update_ticket",
 ]

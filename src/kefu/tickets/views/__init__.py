@@ -1,0 +1,1 @@
+"""The agent workspace screens for tickets (issue 4): queues, the ticket page, actions, board, field work."""

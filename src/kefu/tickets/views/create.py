@@ -1,0 +1,105 @@
+"""New ticket (新建工单): built for a phone call — keyboard only, prefilled from the screen pop."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+
+from kefu.accounts.roles import CAN_HANDLE_TICKETS, Role
+from kefu.core.errors import ServiceError, ValidationFailed
+from kefu.customers.selectors import search_customers
+from kefu.tickets import services
+from kefu.tickets.lifecycle import Channel, Priority
+from kefu.tickets.models import TicketType
+from kefu.tickets.views.actions import _when
+from kefu.tickets.views.common import int_or_none
+from kefu.web.htmx import error_context, render
+
+_TEXT = ("title", "description", "reporter_name", "location", "cause", "handling", "contact_phone", "channel_ref")
+
+
+def _caller(user, phone: str, customer_id: str):
+    """The customer the call is from: given by the screen pop, or the one customer with this number."""
+    if customer_id:
+        from kefu.customers.selectors import get_customer
+
+        try:
+            return get_customer(user, int(customer_id))
+        except (ServiceError, ValueError):
+            return None
+    if phone:
+        try:
+            total, found = search_customers(user, phone=phone, page_size=2)
+        except ServiceError:
+            return None
+        return found[0] if total == 1 else None
+    return None
+
+
+def _from_call(request) -> dict:
+    """Prefill from the screen pop's call: the number and customer come from the server, not the URL,
+    so a phone number never sits in an address bar or an access log."""
+    call_pk = request.GET.get("call", "")
+    if not call_pk.isdigit():
+        return {}
+    from kefu.cti.services import call_for_agent
+
+    call = call_for_agent(request.user, int(call_pk))
+    if call is None:
+        return {}
+    return {"contact_phone": call.caller, "channel": Channel.PHONE, "channel_ref": call.call_id,
+            "customer_id": str(call.customer_id or "")}
+
+
+def _form_context(request, values: dict, **extra) -> dict:
+    types = list(TicketType.objects.filter(active=True).prefetch_related("fields").order_by("code"))
+    chosen = next((t for t in types if t.code == values.get("type")), types[0] if types else None)
+    customer = _caller(request.user, values.get("contact_phone", ""), values.get("customer_id", ""))
+    return {"types": types, "chosen": chosen, "values": values, "customer": customer,
+            "custom_fields": [(f, values.get(f"custom.{f.key}", "")) for f in chosen.fields.all()] if chosen else [],
+            "channels": Channel.choices, "priorities": Priority.choices, **extra}
+
+
+def _input(request) -> services.TicketInput:
+    post = request.POST
+    ticket_type = TicketType.objects.filter(code=post.get("type", ""), active=True).prefetch_related("fields").first()
+    if ticket_type is None:
+        raise _unknown_type()
+    mine = post.get("assign_to_me") == "on"
+    return services.TicketInput(
+        type=ticket_type.code, **{name: post.get(name, "") for name in _TEXT},
+        occurred_at=_when(post.get("occurred_at", ""), "occurred_at"),
+        channel=post.get("channel") or Channel.PHONE,
+        priority=int_or_none(post.get("priority"), "priority") or Priority.NORMAL,
+        is_major=post.get("is_major") == "on",
+        customer_id=int_or_none(post.get("customer_id"), "customer_id"),
+        team_id=request.user.team_id if mine else None,
+        assignee_id=request.user.pk if mine else None,
+        custom={f.key: post[f"custom.{f.key}"] for f in ticket_type.fields.all() if post.get(f"custom.{f.key}")},
+    )
+
+
+def _unknown_type() -> ValidationFailed:
+    from django.utils.translation import gettext as _
+
+    return ValidationFailed(_("Choose a ticket type."), code="unknown_type", field="type")
+
+
+@login_required
+def new_ticket(request):
+    if request.user.role not in CAN_HANDLE_TICKETS or request.user.role == Role.FIELD_CREW:
+        raise PermissionDenied
+    if request.method == "POST":
+        try:
+            ticket = services.create_ticket(actor=request.user, data=_input(request))
+        except ServiceError as exc:
+            context = _form_context(request, request.POST.dict(), **error_context(exc))
+            return render(request, "tickets/new.html", context, status=exc.status)
+        if ticket.channel_ref:
+            from kefu.cti.services import ticket_started
+
+            ticket_started(agent=request.user, call_id=ticket.channel_ref)
+        return redirect("tickets:detail", ticket.pk)
+    values = {"channel": Channel.PHONE, "assign_to_me": "on", **request.GET.dict()}
+    values.update(_from_call(request))
+    partial = "tickets/partials/custom_fields.html" if request.GET.get("fields_only") else None
+    return render(request, "tickets/new.html", _form_context(request, values), partial=partial)

@@ -1,0 +1,50 @@
+"""One decision for every view: an HTMX request gets the partial, a plain request the full page (STYLE 10).
+
+Pages degrade to full page loads when JavaScript is off: forms post normally and the view answers with the
+whole page, so each view is written once and works both ways.
+"""
+
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+
+from kefu.core.errors import ServiceError
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    """True for a request made by htmx (it sets HX-Request), except history restores, which need a full page."""
+    return request.headers.get("HX-Request") == "true" and request.headers.get("HX-History-Restore-Request") != "true"
+
+
+def render(request: HttpRequest, template: str, context: dict, *, partial: str | None = None,
+           status: int = 200) -> HttpResponse:
+    """Render `partial` for htmx requests when given, else the full `template`."""
+    name = partial if partial and is_htmx(request) else template
+    return TemplateResponse(request, name, context, status=status)
+
+
+def error_context(exc: ServiceError) -> dict:
+    """A refused service call as template context: the message under its field, or at the top of the form."""
+    message = str(exc.message)
+    return {"error": {"code": exc.code, "message": message, "field": exc.field or "", "params": exc.params},
+            "field_errors": {exc.field: message} if exc.field else {}}
+
+
+def page(view):
+    """A page view that turns a service's NotFound into a 404 page and Forbidden into 403 (never a 500)."""
+    from functools import wraps
+
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    from kefu.core.errors import Forbidden, NotFound
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404(str(exc.message)) from None
+        except Forbidden as exc:
+            raise PermissionDenied(str(exc.message)) from None
+
+    return wrapper

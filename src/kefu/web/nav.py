@@ -1,0 +1,69 @@
+"""The main navigation, one entry per screen, each shown to the roles that work in it.
+
+Another app adds its screen by appending a NavItem here; the order of the list is the order of the menu.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from kefu.accounts.roles import CAN_HANDLE_TICKETS, CAN_SUPERVISE, Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url_name: str
+    label: str | Promise
+    allowed: Callable[[object], bool]
+    key: str = ""  # an access key (Alt+key) for the keyboard-only agent
+
+
+def _handles(user) -> bool:
+    return user.role in CAN_HANDLE_TICKETS and user.role != Role.FIELD_CREW
+
+
+NAV: list[NavItem] = [
+    NavItem("tickets:mine", _("My tickets"), _handles, "m"),
+    NavItem("tickets:team", _("Team queue"), _handles, "q"),
+    NavItem("tickets:all", _("All tickets"), lambda u: u.role != Role.FIELD_CREW),
+    NavItem("tickets:new", _("New ticket"), _handles, "n"),
+    NavItem("tickets:board", _("Queue board"), lambda u: u.role in CAN_SUPERVISE),
+    NavItem("tickets:field", _("Field work"), lambda u: u.role == Role.FIELD_CREW),
+    NavItem("search:search", _("Search"), lambda u: True, "s"),
+]
+
+
+def nav_for(request) -> list[dict]:
+    user = request.user
+    if not user.is_authenticated:
+        return []
+    items = []
+    for item in NAV:
+        if not item.allowed(user):
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:  # an app that is not installed in this deployment
+            continue
+        items.append({"url": url, "label": item.label, "key": item.key,
+                      "active": request.path == url})
+    return items
+
+
+def screen_pop_url(request) -> str:
+    """Where an agent's page polls for ringing calls (CH1); empty for roles that do not take calls."""
+    user = request.user
+    if not user.is_authenticated or not _handles(user):
+        return ""
+    try:
+        return reverse("cti:pop")
+    except NoReverseMatch:
+        return ""
+
+
+def context(request) -> dict:
+    """Template context processor: the menu and the screen-pop poll for the signed-in user."""
+    return {"nav_items": nav_for(request), "screen_pop_url": screen_pop_url(request)}

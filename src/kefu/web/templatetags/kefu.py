@@ -1,0 +1,50 @@
+"""Small template helpers shared by every page."""
+
+from datetime import timedelta
+
+from django import template
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+@register.filter
+def get(mapping, key):
+    """{{ field_errors|get:"title" }} — a dict lookup with a variable or dotted key."""
+    if not mapping:
+        return ""
+    return mapping.get(key, "")
+
+
+@register.filter
+def duration(value) -> str:
+    """A timedelta or a number of seconds as 2天3小时 / 3h 20m, for clocks and ages."""
+    if value is None or value == "":
+        return ""
+    seconds = int(value.total_seconds() if isinstance(value, timedelta) else value)
+    sign = "-" if seconds < 0 else ""
+    seconds = abs(seconds)
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    if days:
+        return sign + _("%(d)sd %(h)sh") % {"d": days, "h": hours}
+    if hours:
+        return sign + _("%(h)sh %(m)sm") % {"h": hours, "m": minutes}
+    return sign + _("%(m)sm") % {"m": minutes}
+
+
+@register.simple_tag(takes_context=True)
+def with_page(context, page) -> str:
+    """The current query string with another page number: ?type=repair&page=3."""
+    query = context["request"].GET.copy()
+    query["page"] = page
+    return "?" + query.urlencode()
+
+
+@register.filter
+def person(user, default: str = "—") -> str:
+    """A user as people name them: display name, else user name; `default` when there is nobody."""
+    if not user:
+        return default
+    return user.get_full_name() or user.username
