@@ -59,14 +59,14 @@ def words(text: str) -> list[str]:
     return out
 
 
-def bigrams(text: str) -> list[str]:
-    """Two-character windows of each Chinese run; a run of one character is kept as it is."""
+def bigrams(text: str, *, tail: bool = True) -> list[str]:
+    """Two-character windows of each Chinese run, then its last character alone (`tail`), so that every
+    character starts some token and a one-character query finds it as a prefix."""
     out: list[str] = []
     for run in _CJK_RUN.findall(text or ""):
-        if len(run) == 1:
-            out.append(run)
-        else:
-            out.extend(run[i:i + 2] for i in range(len(run) - 1))
+        out.extend(run[i:i + 2] for i in range(len(run) - 1))
+        if tail or len(run) == 1:
+            out.append(run[-1])
     return out
 
 
@@ -129,7 +129,7 @@ MAX_TERMS = 12
 
 def _chunk_term(chunk: str) -> Term | None:
     if _CJK_RUN.fullmatch(chunk):
-        grams = tuple(bigrams(chunk))
+        grams = tuple(bigrams(chunk, tail=False))
         # The exact substring (bigram phrase), or jieba's words of it anywhere: the words carry the ranking,
         # since they are split into title and body, and a title match counts more.
         segmented = tuple(dict.fromkeys(w for w in _tokenizer().lcut(chunk) if w.strip()))

@@ -86,3 +86,17 @@ def test_index_rows_follow_the_objects(world):
     ticket = world.ticket(title="燃气灶打不着火")
     assert SearchDocument.objects.filter(kind="ticket", object_id=ticket.pk).count() == 1
     assert SearchDocument.objects.filter(kind="customer", object_id=world.customer.pk).count() == 1
+
+
+@pytest.mark.parametrize("q", ['AND OR NOT', '*', '{title_words}:x', 'NEAR(a b)', "a'b", "\\", '"', '"unclosed',
+                               "a:*", "!(x)", "x & y | z", "<->", "'';DROP TABLE search_document;--", "表*"])
+def test_query_syntax_of_either_database_is_just_text(world, q):
+    world.ticket(title="燃气表 and or not near")
+    page = search(world.supervisor, q)  # must not raise
+    assert page.total >= 0
+
+
+def test_a_single_chinese_character_is_found(world):
+    ticket = world.ticket(title="燃气表有异响")
+    assert ids(search(world.supervisor, "响")) == [ticket.pk]
+    assert ids(search(world.supervisor, "燃")) == [ticket.pk]
