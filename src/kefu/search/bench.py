@@ -88,7 +88,7 @@ def _load(world, n: int, rng: random.Random, pool: list, progress: Progress) -> 
                   "(%s, %s, %s, '', '', '', '', '', %s, 'phone', '', 2, %s, 'assigned', %s, %s, %s, '{}', 1, %s, %s)")
     doc_sql = ("INSERT INTO search_document (kind, object_id, title, body, title_words, body_words, grams, status, "
                "ticket_type_id, team_id, audience, created_at, indexed_at) VALUES "
-               "('ticket', %s, %s, %s, %s, %s, %s, 'assigned', %s, %s, 'staff', %s, %s)")
+               "('ticket', %s, %s, %s, %s, %s, %s, 'assigned', %s, %s, 'internal', %s, %s)")
     false, true = (0, 1) if connection.vendor == "sqlite" else (False, True)
     began = time.perf_counter()
     insert_seconds = 0.0

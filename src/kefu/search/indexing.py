@@ -28,7 +28,7 @@ class DocumentInput:
     status: str = ""
     ticket_type_id: int | None = None
     team_id: int | None = None
-    audience: str = Audience.STAFF
+    audience: str = Audience.INTERNAL
     created_at: datetime | None = None
 
 

@@ -15,7 +15,7 @@ class Kind(models.TextChoices):
 
 
 class Audience(models.TextChoices):
-    STAFF = "staff", _("Staff")
+    INTERNAL = "internal", _("Internal (staff only)")
     PUBLIC = "public", _("Public")
 
 
@@ -35,7 +35,7 @@ class SearchDocument(models.Model):
     status = models.CharField(max_length=20, blank=True)
     ticket_type_id = models.IntegerField(null=True, blank=True)
     team_id = models.IntegerField(null=True, blank=True)
-    audience = models.CharField(max_length=10, choices=Audience.choices, default=Audience.STAFF)
+    audience = models.CharField(max_length=10, choices=Audience.choices, default=Audience.INTERNAL)
     created_at = models.DateTimeField(null=True, blank=True)
     indexed_at = models.DateTimeField()
 

@@ -52,7 +52,7 @@ def test_anonymous_and_inactive_users_find_only_public_articles(world, tickets):
     index_document(DocumentInput(kind="article", object_id=7, title="燃气泄漏怎么办", body="立即关闭总阀，开窗通风。",
                                  audience=Audience.PUBLIC))
     index_document(DocumentInput(kind="article", object_id=8, title="燃气泄漏内部处置口径", body="内部答复口径",
-                                 audience=Audience.STAFF))
+                                 audience=Audience.INTERNAL))
     assert kinds(search(None, "泄漏")) == [("article", 7)]
     User.objects.filter(pk=world.supervisor.pk).update(is_active=False)
     world.supervisor.refresh_from_db()
