@@ -109,7 +109,7 @@ def search(user, q: str, *, kinds: list[str] | None = None, status: str = "", ti
            team_id: int | None = None, created_from: date | None = None, created_to: date | None = None,
            page: int = 1, page_size: int = PAGE_SIZE, count_cap: int = COUNT_CAP,
            rank_window: int = RANK_WINDOW) -> SearchPage:
-    """Ranked hits for `q` among what `user` may see; two or three queries whatever the number of matches."""
+    """Ranked hits for `q` among what `user` may see; three or four queries whatever the number of matches."""
     page = max(1, min(int(page or 1), MAX_PAGE))
     result = SearchPage(query=q, page=page, page_size=page_size)
     terms = parse_query(q)
@@ -119,22 +119,23 @@ def search(user, q: str, *, kinds: list[str] | None = None, status: str = "", ti
     base = _filtered(visible_documents(user), kinds=kinds, status=status, ticket_type_id=ticket_type_id,
                      team_id=team_id, created_from=created_from, created_to=created_to)
     # 1. The count, stopping one past the cap.
-    result.total = backend.match(base, terms).order_by()[:count_cap + 1].count()
+    result.total = backend.count(base, terms, count_cap + 1)
     result.capped = result.total > count_cap
     result.total = min(result.total, count_cap)
     offset = (page - 1) * page_size
     if offset >= min(result.total, rank_window):
         return result
     # 2. Where the ranking window starts, when there are more matches than it holds.
-    min_id = backend.newest(base, terms)[rank_window - 1] if result.total > rank_window else None
-    # 3. Rank within the window; ties go to the newer document so the order is stable on both databases.
-    ranked = backend.ranked(base, terms, min_id=min_id)
-    rows = ranked.only("kind", "object_id", "title", "body", "status", "created_at").order_by("-score", "-id")
-    result.hits = [_hit(row, terms) for row in rows[offset:offset + page_size]]
+    min_id = backend.window_start(base, terms, rank_window) if result.total > rank_window else None
+    # 3. Rank within the window, then read the page's documents.
+    top = backend.top(base, terms, min_id=min_id, offset=offset, limit=page_size)
+    rows = SearchDocument.objects.only("kind", "object_id", "title", "body", "status", "created_at").in_bulk(
+        [pk for pk, _score in top])
+    result.hits = [_hit(rows[pk], score, terms) for pk, score in top if pk in rows]
     return result
 
 
-def _hit(row: SearchDocument, terms: list[Term]) -> Hit:
+def _hit(row: SearchDocument, score: float, terms: list[Term]) -> Hit:
     return Hit(kind=row.kind, object_id=row.object_id, title=highlight(row.title, terms),
-               snippet=snippet(row.body, terms), score=float(row.score), status=row.status,
+               snippet=snippet(row.body, terms), score=float(score), status=row.status,
                created_at=row.created_at)
