@@ -134,36 +134,52 @@ class SqliteBackend(Backend):
 
 
 class PostgresBackend(Backend):
-    """A generated tsvector over the token columns (`simple` configuration, weights A/B/D), GIN index, ts_rank."""
+    """Two generated tsvectors over the token columns (`simple` configuration), each with a GIN index; ts_rank.
+
+    A term's alternatives go to the column of their stream, so every condition is one an index answers alone.
+    """
 
     vendor = "postgresql"
-    _WEIGHT = {"words": "AB", "grams": "D"}
+    _COLUMN = {"words": "tsv_words", "grams": "tsv_grams"}
+
+    @staticmethod
+    def _tsquery(a) -> str:
+        toks = [_quote_ts(tok) for tok in a.tokens]
+        if a.prefix:
+            toks[-1] += ":*"
+        return (" <-> " if a.phrase else " & ").join(toks)
+
+    def _where(self, terms: list[Term]) -> tuple[str, list[str]]:
+        parts, params = [], []
+        for x in terms:
+            alts = []
+            for a in x.alternatives:
+                alts.append(f"{TABLE}.{self._COLUMN[a.stream]} @@ to_tsquery('simple', %s)")
+                params.append(self._tsquery(a))
+            parts.append(("NOT " if x.negated else "") + "(" + " OR ".join(alts) + ")")
+        return " AND ".join(parts), params
 
     def expression(self, terms: list[Term]) -> str:
-        def alt(a) -> str:
-            w = self._WEIGHT[a.stream]
-            toks = [f"{_quote_ts(tok)}:{w}" for tok in a.tokens]
-            if a.prefix:
-                toks[-1] = f"{_quote_ts(a.tokens[-1])}:*{w}"
-            return "(" + (" <-> " if a.phrase else " & ").join(toks) + ")"
-
-        def term(x: Term) -> str:
-            return "(" + " | ".join(alt(a) for a in x.alternatives) + ")"
-
-        positive = " & ".join(term(x) for x in terms if not x.negated)
-        negative = "".join(f" & !{term(x)}" for x in terms if x.negated)
-        return positive + negative
+        """The query as text (for logs and tests): each alternative with the column it is matched in."""
+        where, params = self._where(terms)
+        return where.replace("%s", "{}").format(*params)
 
     def match(self, qs, terms, *, min_id=None):
-        qs = qs.extra(where=[f"{TABLE}.tsv @@ to_tsquery('simple', %s)"],  # noqa: S610 (bound parameter)
-                      params=[self.expression(terms)])
+        where, params = self._where(terms)
+        qs = qs.extra(where=[where], params=params)  # noqa: S610 (constant SQL, bound parameters)
         return qs if min_id is None else qs.filter(id__gte=min_id)
 
     def ranked(self, qs, terms, *, min_id=None):
-        # ts_rank's weights are listed D, C, B, A.
-        d, b, a = WEIGHTS[2] / WEIGHTS[0], WEIGHTS[1] / WEIGHTS[0], 1.0
-        rank = f"ts_rank('{{{d}, 0, {b}, {a}}}', {TABLE}.tsv, to_tsquery('simple', %s))"
-        return self.match(qs, terms, min_id=min_id).annotate(score=RawSQL(rank, (self.expression(terms),)))  # noqa: S611
+        # ts_rank's weights are listed D, C, B, A; each column is ranked against the words meant for it.
+        weights = f"'{{{WEIGHTS[2] / WEIGHTS[0]}, 0, {WEIGHTS[1] / WEIGHTS[0]}, 1.0}}'"
+        scores, params = [], []
+        for stream, column in self._COLUMN.items():
+            wanted = [self._tsquery(a) for x in terms if not x.negated for a in x.alternatives if a.stream == stream]
+            if wanted:
+                scores.append(f"ts_rank({weights}, {TABLE}.{column}, to_tsquery('simple', %s))")
+                params.append(" | ".join(f"({w})" for w in wanted))
+        score = RawSQL(" + ".join(scores) or "0", params)  # noqa: S611 (constant SQL, bound parameters)
+        return self.match(qs, terms, min_id=min_id).annotate(score=score)
 
 
 _BACKENDS = {b.vendor: b for b in (SqliteBackend(), PostgresBackend())}

@@ -131,7 +131,8 @@ def _index_size() -> dict:
             fts = sum(v for k, v in parts.items() if k.startswith("search_fts"))
             return {"fts_mb": round(fts / 2**20, 1), "documents_table_mb": round(
                 sum(v for k, v in parts.items() if not k.startswith("search_fts")) / 2**20, 1)}
-        cursor.execute("SELECT pg_relation_size('search_document_tsv'), pg_total_relation_size('search_document')")
+        cursor.execute("SELECT pg_relation_size('search_document_words') + pg_relation_size('search_document_grams'), "
+                       "pg_total_relation_size('search_document')")
         gin, total = cursor.fetchone()
         return {"gin_mb": round(gin / 2**20, 1), "documents_table_total_mb": round(total / 2**20, 1)}
 
