@@ -77,6 +77,20 @@ class SqliteBackend(Backend):
         negative = "".join(f" NOT {term(x)}" for x in terms if x.negated)
         return positive + negative
 
+    def title_expression(self, terms: list[Term]) -> str:
+        """The positive terms' words looked for in the title only (the first tier of a capped ranking)."""
+        parts = []
+        for x in terms:
+            if x.negated:
+                continue
+            words = [a for a in x.alternatives if a.stream == "words"]
+            if not words:
+                continue
+            phrases = [(" + " if a.phrase else " AND ").join(_quote_fts(t) for t in a.tokens)
+                       + (" *" if a.prefix else "") for a in words]
+            parts.append("(" + " OR ".join(f"{{title_words}} : ({p})" for p in phrases) + ")")
+        return " AND ".join(parts)
+
     def match(self, qs, terms, *, min_id=None):
         # The query text is a bound parameter; the SQL around it is constant. The id bound is put on the FTS
         # table's rowid, where FTS5 uses it to skip the older part of each posting list.
@@ -125,12 +139,31 @@ class SqliteBackend(Backend):
         return rows[0][0] if rows else None
 
     def top(self, qs, terms, *, min_id, offset, limit):
+        if min_id is not None:
+            return self._top_in_window(qs, terms, min_id=min_id, offset=offset, limit=limit)
         if not self._unconditioned(qs):
             return super().top(qs, terms, min_id=min_id, offset=offset, limit=limit)
         sql = (f"SELECT rowid, {self._BM25} AS score FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "  # noqa: S608
+               "ORDER BY score DESC, rowid DESC LIMIT %s OFFSET %s")
+        return [(pk, float(score)) for pk, score in self._fetch(qs, sql, [self.expression(terms), limit, offset])]
+
+    def _top_in_window(self, qs, terms, *, min_id, offset, limit):
+        """A word too common to score: title matches first, then the rest, newest first within each.
+
+        bm25 reads how many documents contain each term, which for a word in half the corpus means walking
+        half the index on every search; this order needs only the window."""
+        title = self.title_expression(terms)
+        tier = (f"{FTS_TABLE}.rowid IN (SELECT rowid FROM {FTS_TABLE} "  # noqa: S608 (constant SQL)
+                f"WHERE {FTS_TABLE} MATCH %s AND rowid >= %s)" if title else "0")
+        tier_params = [title, int(min_id)] if title else []
+        if not self._unconditioned(qs):
+            ranked = (self.match(qs, terms, min_id=min_id).annotate(score=RawSQL(tier, tier_params))  # noqa: S611
+                      .order_by("-score", "-id").values_list("id", "score"))
+            return [(pk, float(score)) for pk, score in ranked[offset:offset + limit]]
+        sql = (f"SELECT rowid, {tier} AS score FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "  # noqa: S608
                "AND rowid >= %s ORDER BY score DESC, rowid DESC LIMIT %s OFFSET %s")
-        return [(pk, float(score)) for pk, score in
-                self._fetch(qs, sql, [self.expression(terms), min_id or 0, limit, offset])]
+        rows = self._fetch(qs, sql, [*tier_params, self.expression(terms), int(min_id), limit, offset])
+        return [(pk, float(score)) for pk, score in rows]
 
 
 class PostgresBackend(Backend):

@@ -17,7 +17,8 @@ MAX_PAGE = 50
 # count stops here and the page says "10,000+", as web search engines do.
 COUNT_CAP = 10_000
 # Scoring is per matching document too, so a word with more matches than this is ranked among its newest
-# RANK_WINDOW matches only (an agent narrows such a search with a second word or a filter).
+# RANK_WINDOW matches only (an agent narrows such a search with a second word or a filter); on SQLite such a
+# window is ordered title matches first, newest first, since bm25 would walk the word's whole posting list.
 RANK_WINDOW = 1_000
 
 
