@@ -20,6 +20,9 @@ COUNT_CAP = 10_000
 # RANK_WINDOW matches only (an agent narrows such a search with a second word or a filter); on SQLite such a
 # window is ordered title matches first, newest first, since bm25 would walk the word's whole posting list.
 RANK_WINDOW = 1_000
+# A search with conditions (a role that sees part of the tickets, a filter) tests each match against them, a
+# lookup per match in a table of millions; its count stops sooner, at "1,000+".
+CONDITIONED_COUNT_CAP = 1_000
 
 
 @dataclass
@@ -120,14 +123,17 @@ def search(user, q: str, *, kinds: list[str] | None = None, status: str = "", ti
     base = _filtered(visible_documents(user), kinds=kinds, status=status, ticket_type_id=ticket_type_id,
                      team_id=team_id, created_from=created_from, created_to=created_to)
     # 1. The count, stopping one past the cap.
+    if base.query.where.children:
+        count_cap = min(count_cap, CONDITIONED_COUNT_CAP)
     result.total = backend.count(base, terms, count_cap + 1)
     result.capped = result.total > count_cap
     result.total = min(result.total, count_cap)
     offset = (page - 1) * page_size
-    if offset >= min(result.total, rank_window):
+    window = min(rank_window, count_cap)
+    if offset >= min(result.total, window):
         return result
     # 2. Where the ranking window starts, when there are more matches than it holds.
-    min_id = backend.window_start(base, terms, rank_window) if result.total > rank_window else None
+    min_id = backend.window_start(base, terms, window) if result.capped or result.total > window else None
     # 3. Rank within the window, then read the page's documents.
     top = backend.top(base, terms, min_id=min_id, offset=offset, limit=page_size)
     rows = SearchDocument.objects.only("kind", "object_id", "title", "body", "status", "created_at").in_bulk(
