@@ -17,6 +17,8 @@ class CallEventIn(Schema):
     agent_no: str
     caller: str = ""
     at: datetime | None = None
+    queue: str = ""
+    recording: str = ""  # the recording's reference in the switch, usually sent with "ended"
 
 
 class CallOut(Schema):
@@ -26,7 +28,11 @@ class CallOut(Schema):
     caller: str  # masked: the integration already knows the number; nobody else needs it in a response
     customer_id: int | None
     state: str
+    queue: str
     rang_at: datetime
+    wait_seconds: int | None
+    talk_seconds: int | None
+    recording: str
 
 
 @router.post("/events", response={200: CallOut, **ERRORS})
@@ -34,4 +40,5 @@ def call_event(request, payload: CallEventIn):
     call = services.report_call_event(actor=request.auth, data=services.CallEvent(**payload.dict()))
     return {"id": call.pk, "call_id": call.call_id, "agent_no": call.agent.agent_no,
             "caller": mask_phone(call.caller), "customer_id": call.customer_id, "state": call.state,
-            "rang_at": call.rang_at}
+            "queue": call.queue, "rang_at": call.rang_at, "wait_seconds": call.wait_seconds,
+            "talk_seconds": call.talk_seconds, "recording": call.recording}

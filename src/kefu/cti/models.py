@@ -24,6 +24,8 @@ class Call(models.Model):
     answered_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
     dismissed_at = models.DateTimeField(null=True, blank=True)  # the agent closed the pop
+    queue = models.CharField(_("queue"), max_length=50, blank=True)  # the switch's skill group / hotline queue
+    recording = models.CharField(_("recording"), max_length=200, blank=True)  # the switch's recording reference
 
     class Meta:
         ordering = ["-rang_at"]
@@ -33,3 +35,12 @@ class Call(models.Model):
 
     def __str__(self):
         return self.call_id
+
+    @property
+    def wait_seconds(self) -> int | None:
+        """Ringing until answered: the '3 rings' target of CH1."""
+        return int((self.answered_at - self.rang_at).total_seconds()) if self.answered_at else None
+
+    @property
+    def talk_seconds(self) -> int | None:
+        return int((self.ended_at - self.answered_at).total_seconds()) if self.answered_at and self.ended_at else None

@@ -26,6 +26,8 @@ class CallEvent:
     agent_no: str
     caller: str = ""
     at: datetime | None = None
+    queue: str = ""
+    recording: str = ""
 
 
 def _match_customer(number: str) -> Customer | None:
@@ -33,6 +35,13 @@ def _match_customer(number: str) -> Customer | None:
     ids = list(ContactPoint.objects.filter(kind__in=[ContactPoint.Kind.MOBILE, ContactPoint.Kind.PHONE], value=number)
                .values_list("customer_id", flat=True).distinct()[:2])
     return Customer.objects.filter(pk=ids[0]).first() if len(ids) == 1 else None
+
+
+def _short(value: str, limit: int, field: str) -> str:
+    value = (value or "").strip()
+    if len(value) > limit:
+        raise ValidationFailed(_("This value is too long."), code="too_long", field=field)
+    return value
 
 
 @transaction.atomic
@@ -55,7 +64,7 @@ def report_call_event(*, actor: User | None, data: CallEvent) -> Call:
             raise NotFound(_("No such call."), field="call_id")
         number = normalize_phone(data.caller, field="caller")
         return Call.objects.create(call_id=call_id, agent=agent, caller=number, customer=_match_customer(number),
-                                   rang_at=at)
+                                   rang_at=at, queue=_short(data.queue, 50, "queue"))
     if call.agent_id != agent.pk:
         # A transfer: the pop moves to the agent who now has the call.
         call.agent, call.dismissed_at = agent, None
@@ -63,6 +72,8 @@ def report_call_event(*, actor: User | None, data: CallEvent) -> Call:
         call.state, call.answered_at = CallState.ANSWERED, at
     elif data.event == "ended" and call.state != CallState.ENDED:
         call.state, call.ended_at = CallState.ENDED, at
+    if data.recording:
+        call.recording = _short(data.recording, 200, "recording")
     call.save()
     return call
 

@@ -1,8 +1,11 @@
 """Tickets (工单): types with custom fields as data, the 5W1H record, messages, links and typed events."""
 
+import functools
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -68,6 +71,12 @@ class TicketField(models.Model):
 
     def __str__(self):
         return self.key
+
+
+@functools.cache
+def _detail_prefix() -> str:
+    """/tickets/ (or wherever the URLconf mounts them): reversed once, not once per row of every list."""
+    return reverse("tickets:detail", args=[0])[:-2]
 
 
 class TicketQuerySet(models.QuerySet):
@@ -166,6 +175,9 @@ class Ticket(models.Model):
 
     def __str__(self):
         return f"{self.number} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return f"{_detail_prefix()}{self.pk}/"
 
     @property
     def number(self) -> str:

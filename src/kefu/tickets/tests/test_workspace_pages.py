@@ -225,3 +225,30 @@ def test_telephony_events_are_validated_and_reserved_to_the_integration(world, a
     from kefu.cti.models import Call
 
     assert Call.objects.count() == 1
+
+
+def test_call_command_pops_the_screen(world, client):
+    import json
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    out = StringIO()
+    call_command("call", "1001", "13812341234", stdout=out)
+    assert json.loads(out.getvalue())["customer_id"] == world.customer.pk
+    login(client, world.agent)
+    assert "王小明" in client.get("/cti/pop/").content.decode()
+    with pytest.raises(CommandError, match="agent_no"):
+        call_command("call", "4242", "13812341234")
+
+
+def test_call_wait_and_talk_seconds_and_recording(world, api):
+    api.as_user(world, world.admin)
+    base = {"call_id": "w-1", "agent_no": "1001"}
+    api.post("/cti/events", {**base, "event": "ringing", "caller": "13812341234", "queue": "燃气报修",
+                             "at": "2026-11-23T09:00:00+08:00"})
+    api.post("/cti/events", {**base, "event": "answered", "at": "2026-11-23T09:00:08+08:00"})
+    body = api.post("/cti/events", {**base, "event": "ended", "at": "2026-11-23T09:03:08+08:00",
+                                    "recording": "rec/2026/11/23/w-1.wav"}).json()
+    assert (body["wait_seconds"], body["talk_seconds"]) == (8, 180)
+    assert body["queue"] == "燃气报修" and body["recording"].endswith("w-1.wav") and body["state"] == "ended"

@@ -17,11 +17,16 @@ from kefu.web.models import SavedView
 PAGE_SIZE = 20
 
 
+def _labels(choices) -> list[tuple]:
+    # Translated once here: a lazy label in a template is translated again at every comparison and print.
+    return [(value, str(label)) for value, label in choices]
+
+
 def _choices() -> dict:
     return {
-        "types": TicketType.objects.filter(active=True).order_by("code"),
-        "statuses": Status.choices, "channels": Channel.choices, "priorities": Priority.choices,
-        "tiers": Customer.Tier.choices,
+        "types": [(t.code, str(t)) for t in TicketType.objects.filter(active=True).order_by("code")],
+        "statuses": _labels(Status.choices), "channels": _labels(Channel.choices),
+        "priorities": _labels(Priority.choices), "tiers": _labels(Customer.Tier.choices),
     }
 
 

@@ -8,7 +8,8 @@ from django.core.management.base import BaseCommand
 from kefu.bench.common import Progress, dump_json
 
 # Subcommand → module with run(options, progress) -> dict and summary(result) -> str.
-RUNNERS = {"tickets": "kefu.bench.tickets", "sla": "kefu.sla.bench", "search": "kefu.search.bench"}
+RUNNERS = {"tickets": "kefu.bench.tickets", "sla": "kefu.sla.bench", "ui": "kefu.web.bench",
+           "search": "kefu.search.bench"}
 
 
 def _positive(value: str) -> int:
@@ -38,9 +39,12 @@ class Command(BaseCommand):
         sla = sub.add_parser("sla", help="finding due SLA clocks, processing breaches, deadline arithmetic")
         sla.add_argument("--open", type=_positive, default=1_000_000, help="open tickets, each with a running clock")
         sla.add_argument("--deadlines", type=_positive, default=100_000, help="deadline computations timed")
+        ui = sub.add_parser("ui", help="the agent's queue, the ticket page and the team lead's board over HTTP")
+        ui.add_argument("--n", type=_positive, default=100_000, help="tickets in the center")
+        ui.add_argument("--workers", type=_positive, default=2, help="gunicorn workers")
         search = sub.add_parser("search", help="keyword search latency, index build rate and size, precision@5")
         search.add_argument("--n", type=_positive, default=1_000_000, help="tickets in the index")
-        for bench in (tickets, sla, search):
+        for bench in (tickets, sla, ui, search):
             bench.add_argument("--samples", type=_positive, default=500, help="measured queries per figure")
             bench.add_argument("--seed", type=int, default=2026, help="random seed: same seed, same data")
             bench.add_argument("--db", default=None,
