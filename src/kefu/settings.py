@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "kefu.knowledge",
     "kefu.memos",
     "kefu.briefing",
+    "kefu.search",
     "kefu.demo",
     "kefu.bench",
 ]

@@ -16,6 +16,7 @@ urlpatterns = [
     path("help/", include("kefu.knowledge.help_urls")),
     path("memos/", include("kefu.memos.urls")),
     path("briefing/", include("kefu.briefing.urls")),
+    path("search/", include("kefu.search.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

@@ -43,6 +43,22 @@ class CustomerInput:
     references: list[ReferenceInput] = field(default_factory=list)
 
 
+# Other apps (the search index) hear of every change with listen(fn); fn(customer_id) runs inside the
+# changing transaction, like kefu.tickets.events listeners.
+_listeners: list = []
+
+
+def listen(fn) -> None:
+    """Call `fn(customer_id)` after every change of a customer; registering twice is a no-op."""
+    if fn not in _listeners:
+        _listeners.append(fn)
+
+
+def _changed(customer_id: int) -> None:
+    for listener in _listeners:
+        listener(customer_id)
+
+
 def _require_editor(actor: User | None) -> None:
     if actor is not None and actor.role not in CAN_EDIT_CUSTOMERS:
         raise Forbidden(_("Your role cannot change customer records."), code="cannot_edit_customers")
@@ -120,6 +136,7 @@ def _insert_customer(clean: dict) -> Customer:
         CustomerReference(customer=customer, kind=r.kind, value=r.value, note=r.note)
         for r in clean["references"]
     ])
+    _changed(customer.pk)  # here, so that the bulk importer's customers are heard of too
     return customer
 
 
@@ -179,6 +196,7 @@ def update_customer(*, actor: User | None, customer: Customer, version: int, cha
     record(actor=actor, action=AuditAction.CUSTOMER_CHANGED, target_type="customer", target_id=customer.pk,
            params={"fields": changed, "version": version + 1})
     customer.refresh_from_db()
+    _changed(customer.pk)
     return customer
 
 
@@ -197,6 +215,7 @@ def change_customer_status(*, actor: User | None, customer: Customer, version: i
     record(actor=actor, action=AuditAction.CUSTOMER_CHANGED, target_type="customer", target_id=customer.pk,
            params={"fields": ["status"], "from": previous, "to": status})
     customer.refresh_from_db()
+    _changed(customer.pk)
     return customer
 
 
@@ -212,6 +231,7 @@ def add_contact(*, actor: User | None, customer: Customer, contact: ContactInput
     Customer.objects.filter(pk=customer.pk).update(version=F("version") + 1)
     record(actor=actor, action=AuditAction.CUSTOMER_CHANGED, target_type="customer", target_id=customer.pk,
            params={"fields": ["contacts"], "added": point.pk, "kind": contact.kind})
+    _changed(customer.pk)
     return point
 
 

@@ -37,6 +37,7 @@ NAV: list[NavItem] = [
     NavItem("memos:mine", _("My memos"), _handles),
     NavItem("memos:inbox", _("Memo inbox"), lambda u: u.role in CAN_MANAGE_KNOWLEDGE),
     NavItem("briefing:list", _("Daily briefing"), lambda u: u.role != Role.FIELD_CREW, "b"),
+    NavItem("search:search", _("Search"), lambda u: True, "s"),
 ]
 
 

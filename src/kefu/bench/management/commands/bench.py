@@ -9,7 +9,8 @@ from kefu.bench.common import Progress, dump_json
 
 # Subcommand → module with run(options, progress) -> dict and summary(result) -> str.
 RUNNERS = {"tickets": "kefu.bench.tickets", "sla": "kefu.sla.bench", "ui": "kefu.web.bench",
-           "knowledge": "kefu.knowledge.bench"}
+           "knowledge": "kefu.knowledge.bench",
+           "search": "kefu.search.bench"}
 
 
 def _positive(value: str) -> int:
@@ -44,7 +45,9 @@ class Command(BaseCommand):
         ui.add_argument("--workers", type=_positive, default=2, help="gunicorn workers")
         knowledge = sub.add_parser("knowledge", help="article suggestions, knowledge search, help center search")
         knowledge.add_argument("--articles", type=_positive, default=2_000, help="published articles")
-        for bench in (tickets, sla, ui, knowledge):
+        search = sub.add_parser("search", help="keyword search latency, index build rate and size, precision@5")
+        search.add_argument("--n", type=_positive, default=1_000_000, help="tickets in the index")
+        for bench in (tickets, sla, ui, knowledge, search):
             bench.add_argument("--samples", type=_positive, default=500, help="measured queries per figure")
             bench.add_argument("--seed", type=int, default=2026, help="random seed: same seed, same data")
             bench.add_argument("--db", default=None,

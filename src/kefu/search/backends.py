@@ -1,0 +1,226 @@
+"""One search interface, two implementations chosen by the database vendor: SQLite FTS5 and PostgreSQL tsvector.
+
+Both index the same token columns (see kefu.search.text) and answer the same two questions: which documents
+match, newest first (for the count and the candidate window), and which of them rank best.
+"""
+
+from django.db import connections
+from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
+
+from kefu.search.text import Term
+
+TABLE = "search_document"
+FTS_TABLE = "search_fts"
+# Relative weight of the title's words, the body's words and the Chinese bigrams.
+WEIGHTS = (4.0, 1.0, 0.5)
+
+
+def _quote_fts(token: str) -> str:
+    return '"' + token.replace('"', '""') + '"'
+
+
+def _quote_ts(token: str) -> str:
+    return "'" + token.replace("'", "''").replace("\\", "\\\\") + "'"
+
+
+class Backend:
+    """Turns parsed terms into the database's query language and adds it to a queryset of documents."""
+
+    vendor = ""
+
+    def match(self, qs: QuerySet, terms: list[Term], *, min_id: int | None = None) -> QuerySet:
+        """Documents of `qs` matching every term (with an id of at least `min_id`)."""
+        raise NotImplementedError
+
+    def ranked(self, qs: QuerySet, terms: list[Term], *, min_id: int | None = None) -> QuerySet:
+        """`match` plus a `score` annotation, higher is better."""
+        raise NotImplementedError
+
+    def newest(self, qs: QuerySet, terms: list[Term]) -> QuerySet:
+        """Matching document ids, newest first, read in the index's own order."""
+        return self.match(qs, terms).order_by("-id").values_list("id", flat=True)
+
+    # The three questions a search asks. `qs` is the visible, filtered documents; the ORM versions here work
+    # on any backend, a backend may answer faster when `qs` has no condition at all (a supervisor's search).
+
+    def count(self, qs: QuerySet, terms: list[Term], cap: int) -> int:
+        """Matches, counted up to `cap`."""
+        return self.match(qs, terms).order_by()[:cap].count()
+
+    def window_start(self, qs: QuerySet, terms: list[Term], window: int) -> int | None:
+        """The id of the `window`-th newest match."""
+        return self.newest(qs, terms)[window - 1]
+
+    def top(self, qs: QuerySet, terms: list[Term], *, min_id: int | None, offset: int,
+            limit: int) -> list[tuple[int, float]]:
+        """(document id, score) of the best matches, best first; ties go to the newer document."""
+        ranked = self.ranked(qs, terms, min_id=min_id).order_by("-score", "-id").values_list("id", "score")
+        return list(ranked[offset:offset + limit])
+
+
+class SqliteBackend(Backend):
+    """FTS5 with external content (the search_document table), kept in step by triggers; bm25 ranking."""
+
+    vendor = "sqlite"
+
+    def expression(self, terms: list[Term]) -> str:
+        def alt(a) -> str:
+            columns = "{title_words body_words}" if a.stream == "words" else "{grams}"
+            phrase = (" + " if a.phrase else " AND ").join(_quote_fts(tok) for tok in a.tokens)
+            return f"{columns} : ({phrase}{' *' if a.prefix else ''})"
+
+        def term(x: Term) -> str:
+            return "(" + " OR ".join(alt(a) for a in x.alternatives) + ")"
+
+        positive = " AND ".join(term(x) for x in terms if not x.negated)
+        negative = "".join(f" NOT {term(x)}" for x in terms if x.negated)
+        return positive + negative
+
+    def title_expression(self, terms: list[Term]) -> str:
+        """The positive terms' words looked for in the title only (the first tier of a capped ranking)."""
+        parts = []
+        for x in terms:
+            if x.negated:
+                continue
+            words = [a for a in x.alternatives if a.stream == "words"]
+            if not words:
+                continue
+            phrases = [(" + " if a.phrase else " AND ").join(_quote_fts(t) for t in a.tokens)
+                       + (" *" if a.prefix else "") for a in words]
+            parts.append("(" + " OR ".join(f"{{title_words}} : ({p})" for p in phrases) + ")")
+        return " AND ".join(parts)
+
+    def match(self, qs, terms, *, min_id=None):
+        # The query text is a bound parameter; the SQL around it is constant. The id bound is put on the FTS
+        # table's rowid, where FTS5 uses it to skip the older part of each posting list.
+        where = [f"{FTS_TABLE}.rowid = {TABLE}.id", f"{FTS_TABLE} MATCH %s"]
+        params = [self.expression(terms)]
+        if min_id is not None:
+            where.append(f"{FTS_TABLE}.rowid >= %s")
+            params.append(int(min_id))
+        return qs.extra(tables=[FTS_TABLE], where=where, params=params)  # noqa: S610
+
+    def newest(self, qs, terms):
+        # Ordered by the FTS rowid so that SQLite walks the posting list backwards instead of the table.
+        return (self.match(qs, terms).extra(order_by=[f"-{FTS_TABLE}.rowid"])  # noqa: S610
+                .values_list("id", flat=True))
+
+    def ranked(self, qs, terms, *, min_id=None):
+        return self.match(qs, terms, min_id=min_id).annotate(score=RawSQL(self._BM25, ()))  # noqa: S611
+
+    _BM25 = f"-bm25({FTS_TABLE}, {', '.join(str(w) for w in WEIGHTS)})"
+
+    # Unconditioned searches read the FTS index alone: joining each of 10,000 matches to its document row only
+    # to count it costs random reads in a table of millions of rows.
+
+    @staticmethod
+    def _unconditioned(qs) -> bool:
+        return not qs.query.where.children and not qs.query.is_empty()
+
+    @staticmethod
+    def _fetch(qs, sql: str, params: list) -> list:
+        with connections[qs.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    def count(self, qs, terms, cap):
+        if not self._unconditioned(qs):
+            return super().count(qs, terms, cap)
+        sql = f"SELECT count(*) FROM (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s LIMIT %s)"  # noqa: S608
+        return self._fetch(qs, sql, [self.expression(terms), cap])[0][0]
+
+    def window_start(self, qs, terms, window):
+        if not self._unconditioned(qs):
+            return super().window_start(qs, terms, window)
+        sql = (f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "  # noqa: S608
+               "ORDER BY rowid DESC LIMIT 1 OFFSET %s")
+        rows = self._fetch(qs, sql, [self.expression(terms), window - 1])
+        return rows[0][0] if rows else None
+
+    def top(self, qs, terms, *, min_id, offset, limit):
+        if min_id is not None:
+            return self._top_in_window(qs, terms, min_id=min_id, offset=offset, limit=limit)
+        if not self._unconditioned(qs):
+            return super().top(qs, terms, min_id=min_id, offset=offset, limit=limit)
+        sql = (f"SELECT rowid, {self._BM25} AS score FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "  # noqa: S608
+               "ORDER BY score DESC, rowid DESC LIMIT %s OFFSET %s")
+        return [(pk, float(score)) for pk, score in self._fetch(qs, sql, [self.expression(terms), limit, offset])]
+
+    def _top_in_window(self, qs, terms, *, min_id, offset, limit):
+        """A word too common to score: title matches first, then the rest, newest first within each.
+
+        bm25 reads how many documents contain each term, which for a word in half the corpus means walking
+        half the index on every search; this order needs only the window."""
+        title = self.title_expression(terms)
+        tier = (f"{FTS_TABLE}.rowid IN (SELECT rowid FROM {FTS_TABLE} "  # noqa: S608 (constant SQL)
+                f"WHERE {FTS_TABLE} MATCH %s AND rowid >= %s)" if title else "0")
+        tier_params = [title, int(min_id)] if title else []
+        if not self._unconditioned(qs):
+            ranked = (self.match(qs, terms, min_id=min_id).annotate(score=RawSQL(tier, tier_params))  # noqa: S611
+                      .order_by("-score", "-id").values_list("id", "score"))
+            return [(pk, float(score)) for pk, score in ranked[offset:offset + limit]]
+        sql = (f"SELECT rowid, {tier} AS score FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "  # noqa: S608
+               "AND rowid >= %s ORDER BY score DESC, rowid DESC LIMIT %s OFFSET %s")
+        rows = self._fetch(qs, sql, [*tier_params, self.expression(terms), int(min_id), limit, offset])
+        return [(pk, float(score)) for pk, score in rows]
+
+
+class PostgresBackend(Backend):
+    """Two generated tsvectors over the token columns (`simple` configuration), each with a GIN index; ts_rank.
+
+    A term's alternatives go to the column of their stream, so every condition is one an index answers alone.
+    """
+
+    vendor = "postgresql"
+    _COLUMN = {"words": "tsv_words", "grams": "tsv_grams"}
+
+    @staticmethod
+    def _tsquery(a) -> str:
+        toks = [_quote_ts(tok) for tok in a.tokens]
+        if a.prefix:
+            toks[-1] += ":*"
+        return (" <-> " if a.phrase else " & ").join(toks)
+
+    def _where(self, terms: list[Term]) -> tuple[str, list[str]]:
+        parts, params = [], []
+        for x in terms:
+            alts = []
+            for a in x.alternatives:
+                alts.append(f"{TABLE}.{self._COLUMN[a.stream]} @@ to_tsquery('simple', %s)")
+                params.append(self._tsquery(a))
+            parts.append(("NOT " if x.negated else "") + "(" + " OR ".join(alts) + ")")
+        return " AND ".join(parts), params
+
+    def expression(self, terms: list[Term]) -> str:
+        """The query as text (for logs and tests): each alternative with the column it is matched in."""
+        where, params = self._where(terms)
+        return where.replace("%s", "{}").format(*params)
+
+    def match(self, qs, terms, *, min_id=None):
+        where, params = self._where(terms)
+        qs = qs.extra(where=[where], params=params)  # noqa: S610 (constant SQL, bound parameters)
+        return qs if min_id is None else qs.filter(id__gte=min_id)
+
+    def ranked(self, qs, terms, *, min_id=None):
+        # ts_rank's weights are listed D, C, B, A; each column is ranked against the words meant for it.
+        weights = f"'{{{WEIGHTS[2] / WEIGHTS[0]}, 0, {WEIGHTS[1] / WEIGHTS[0]}, 1.0}}'"
+        scores, params = [], []
+        for stream, column in self._COLUMN.items():
+            wanted = [self._tsquery(a) for x in terms if not x.negated for a in x.alternatives if a.stream == stream]
+            if wanted:
+                scores.append(f"ts_rank({weights}, {TABLE}.{column}, to_tsquery('simple', %s))")
+                params.append(" | ".join(f"({w})" for w in wanted))
+        score = RawSQL(" + ".join(scores) or "0", params)  # noqa: S611 (constant SQL, bound parameters)
+        return self.match(qs, terms, min_id=min_id).annotate(score=score)
+
+
+_BACKENDS = {b.vendor: b for b in (SqliteBackend(), PostgresBackend())}
+
+
+def backend_for(alias: str = "default") -> Backend:
+    """The implementation for the database behind `alias`; other databases have no full-text search."""
+    vendor = connections[alias].vendor
+    if vendor not in _BACKENDS:
+        raise RuntimeError(f"kefu search supports SQLite and PostgreSQL, not {vendor}")
+    return _BACKENDS[vendor]
