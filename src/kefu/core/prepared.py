@@ -16,12 +16,29 @@ from datetime import datetime
 from itertools import count
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connections, router
+from django.db import connections, models, router
 from django.db.models import JSONField, Model, QuerySet, signals
 from django.db.models.query import get_related_populators
 
 # Stand-ins for the parameters while compiling: integers no caller passes, found again in the compiled params.
 _sentinels = count(-7_700_000_001, -1)
+
+
+# Field classes whose get_db_prep_save() returns a value of this exact type unchanged, on every backend: the
+# conversion chain (get_prep_value → to_python → the backend's adapt_*) is an identity for them.
+_IDENTITY = {
+    models.CharField: str, models.TextField: str, models.SlugField: str,
+    models.IntegerField: int, models.SmallIntegerField: int, models.BigIntegerField: int,
+    models.PositiveIntegerField: int, models.PositiveSmallIntegerField: int, models.PositiveBigIntegerField: int,
+    models.AutoField: int, models.BigAutoField: int, models.SmallAutoField: int, models.BooleanField: bool,
+}
+
+
+def _passthrough(field) -> type | None:
+    """The value type that field writes as it is, or None; exact classes only, never a custom subclass."""
+    if type(field) is models.ForeignKey:
+        return _passthrough(field.target_field)
+    return _IDENTITY.get(type(field))
 
 
 class PreparedQuery:
@@ -101,7 +118,7 @@ class PreparedInsert:
         self.pk = meta.pk
         self.fields = [f for f in meta.concrete_fields if f is not meta.pk]
         # A JSONField may store None as JSON null rather than SQL NULL: only other fields skip conversion.
-        self._columns = [(f, not isinstance(f, JSONField)) for f in self.fields]
+        self._columns = [(f, not isinstance(f, JSONField), _passthrough(f)) for f in self.fields]
         self._sql: dict = {}
 
     def _statement(self, connection, rows: int) -> tuple[str, bool]:
@@ -122,10 +139,13 @@ class PreparedInsert:
 
     def _prepare(self, obj: Model, connection, memo: dict) -> list | None:
         values = []
-        for f, plain_null in self._columns:
+        for f, plain_null, passthrough in self._columns:
             value = f.pre_save(obj, True)
             if value is None and plain_null:
                 values.append(None)  # NULL whatever the field; skips the conversion chain (most clock columns)
+                continue
+            if type(value) is passthrough:
+                values.append(value)  # what get_db_prep_save would return unchanged (see _passthrough)
                 continue
             if hasattr(value, "resolve_expression"):
                 return None  # an F() or function: only the ORM's compiler knows how to write it

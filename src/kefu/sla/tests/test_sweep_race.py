@@ -5,6 +5,7 @@ import threading
 import pytest
 from django.db import connection
 
+from kefu.notify.models import Notification
 from kefu.sla.escalation import sweep
 from kefu.sla.models import TicketClock
 from kefu.sla.tests.conftest import at
@@ -39,4 +40,7 @@ def test_two_workers_racing_process_each_breach_once(monday):
     assert sum(r["claimed"] for r in results) == 120
     assert TicketEvent.objects.filter(code=EventCode.SLA_BREACHED).count() == 120
     assert TicketEvent.objects.filter(code=EventCode.ESCALATED).count() == 60
+    # The notices are written in bulk by each worker's batch: still exactly one per person told per escalation.
+    told = sum(len(e.params["notified"]) for e in TicketEvent.objects.filter(code=EventCode.ESCALATED))
+    assert told > 0 and Notification.objects.filter(kind="escalation").count() == told
     assert not TicketClock.objects.filter(next_check_at__lte=at("2026-11-26T18:01")).exists()
