@@ -68,7 +68,10 @@ def run_rung(rung: EscalationRung, ticket: Ticket, *, reason: str, allow_reassig
 def _process(clock: TicketClock, loaded, now: dt.datetime, events: list, memo: dict) -> None:
     """One claimed clock: warn, breach, or run the ladder rungs that are due."""
     ticket = clock.ticket
-    due_text = timezone.localtime(clock.due_at).strftime("%Y-%m-%d %H:%M")
+    # The current time zone and the rung's reason are looked up once per batch (memo), not once per clock.
+    if "tz" not in memo:
+        memo["tz"], memo["reason"] = timezone.get_current_timezone(), str(_("time limit breached"))
+    due_text = clock.due_at.astimezone(memo["tz"]).strftime("%Y-%m-%d %H:%M")
     if clock.breached_at is None and now < clock.due_at:
         if clock.warned_at is None:
             clock.warned_at = now
@@ -85,7 +88,7 @@ def _process(clock: TicketClock, loaded, now: dt.datetime, events: list, memo: d
     if clock.kind in (ClockKind.RESOLUTION, ClockKind.CALLBACK):
         while clock.escalation_level < len(rungs) and _rung_due(clock, rungs, clock.escalation_level) <= now:
             rung = rungs[clock.escalation_level]
-            params = run_rung(rung, ticket, reason=str(_("time limit breached")), memo=memo)
+            params = run_rung(rung, ticket, reason=memo["reason"], memo=memo)
             clock.escalation_level += 1
             params.update(clock=clock.kind, level=clock.escalation_level)
             events.append((ticket, EventCode.ESCALATED, params))
