@@ -2,7 +2,6 @@
 
 import dataclasses
 import sqlite3
-import time
 
 from django.conf import settings
 from django.db import connection
@@ -11,9 +10,11 @@ from kefu.accounts.models import Team, User
 from kefu.bench.common import OpTimes
 from kefu.bench.data import Plan
 from kefu.customers.models import Customer
+from kefu.sla.models import TicketClock
 from kefu.tickets.models import Ticket, TicketEvent, TicketMessage, TicketType
 
 T, E, M = Ticket._meta.db_table, TicketEvent._meta.db_table, TicketMessage._meta.db_table
+C = TicketClock._meta.db_table
 TT, TEAM, USER, CUST = TicketType._meta.db_table, Team._meta.db_table, User._meta.db_table, Customer._meta.db_table
 
 # Table names come from model metadata, never from input, so building SQL from them is safe.
@@ -60,9 +61,12 @@ def snapshot_sqlite(source: str, target: str) -> None:
 
 _TICKET_COLUMNS = [f for f in Ticket._meta.concrete_fields if not f.primary_key]
 _EVENT_COLUMNS = [f for f in TicketEvent._meta.concrete_fields if not f.primary_key]
+_CLOCK_COLUMNS = [f for f in TicketClock._meta.concrete_fields if not f.primary_key]
 _TICKET_ATTNAMES = {f.attname for f in _TICKET_COLUMNS}
 INSERT_TICKET = (f"INSERT INTO {T} ({', '.join(f.column for f in _TICKET_COLUMNS)}) "  # noqa: S608
                  f"VALUES ({', '.join('?' for _ in _TICKET_COLUMNS)})")
+INSERT_CLOCK = (f"INSERT INTO {C} ({', '.join(f.column for f in _CLOCK_COLUMNS)}) "  # noqa: S608
+                f"VALUES ({', '.join('?' for _ in _CLOCK_COLUMNS)})")
 INSERT_EVENT = (f"INSERT INTO {E} ({', '.join(f.column for f in _EVENT_COLUMNS)}) "  # noqa: S608
                 f"VALUES ({', '.join('?' for _ in _EVENT_COLUMNS)})")
 
@@ -73,8 +77,9 @@ def _db_values(instance, columns) -> list:
     return [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in columns]
 
 
-def prepared_rows(plan: Plan, type_ids: dict[str, int]) -> tuple[list, list, int]:
-    """The ticket row and created-event row create_ticket() writes for this plan, in column order."""
+def prepared_rows(plan: Plan, type_ids: dict[str, int], clocks: bool = False) -> tuple[list, list, list, int, int]:
+    """The rows create_ticket() writes for this plan, in column order: ticket, created event and, with
+    `clocks`, the SLA clocks its policy starts (first response, resolution)."""
     d = plan.data
     status = "assigned" if d.assignee_id else "new"
     same = {f.name: getattr(d, f.name) for f in dataclasses.fields(d) if f.name in _TICKET_ATTNAMES}
@@ -82,25 +87,42 @@ def prepared_rows(plan: Plan, type_ids: dict[str, int]) -> tuple[list, list, int
                     created_by_id=plan.actor.pk, created_at=plan.at, updated_at=plan.at)
     event = TicketEvent(ticket_id=0, version=1, code="created", actor_id=plan.actor.pk, created_at=plan.at,
                         params={"type": d.type, "channel": d.channel, "priority": d.priority, "status": status,
-                                "team": d.team_id, "assignee": d.assignee_id, "parent": None})
+                                "major": d.is_major, "team": d.team_id, "assignee": d.assignee_id, "parent": None})
     slot = next(i for i, f in enumerate(_EVENT_COLUMNS) if f.attname == "ticket_id")
-    return _db_values(ticket, _TICKET_COLUMNS), _db_values(event, _EVENT_COLUMNS), slot
+    clock_rows, clock_slot = [], next(i for i, f in enumerate(_CLOCK_COLUMNS) if f.attname == "ticket_id")
+    if clocks:
+        # The same policy and deadlines the SLA listener computes, worked out here outside the timed part.
+        from kefu.sla import clocks as sla_clocks
+        from kefu.sla import policies
+        from kefu.sla.models import ClockKind
+
+        ticket.customer = Customer.objects.get(pk=d.customer_id) if d.customer_id else None
+        loaded = policies.match(ticket)
+        kinds = (ClockKind.FIRST_RESPONSE, ClockKind.RESOLUTION) if loaded else ()
+        started = [sla_clocks.start(ticket, kind, loaded, plan.at) for kind in kinds]
+        clock_rows = [_db_values(c, _CLOCK_COLUMNS) for c in started if c is not None]
+    return (_db_values(ticket, _TICKET_COLUMNS), _db_values(event, _EVENT_COLUMNS), clock_rows, slot,
+            clock_slot)
 
 
-def insert_floor(path: str, plans, type_ids: dict[str, int], progress, total: int) -> OpTimes:
-    """Insert each plan's ticket row and created event, one BEGIN IMMEDIATE … COMMIT per ticket."""
+def insert_floor(path: str, plans, type_ids: dict[str, int], progress, total: int, clocks: bool = False) -> OpTimes:
+    """Insert each plan's ticket row and created event (and its clocks), one BEGIN IMMEDIATE … COMMIT each."""
     conn = connect_sqlite(path)
     times = OpTimes()
+    label = "raw sqlite insert" + (" with clocks" if clocks else "")
     try:
         for i, plan in enumerate(plans, 1):
-            ticket_row, event_row, slot = prepared_rows(plan, type_ids)
-            start = time.perf_counter()
-            conn.execute("BEGIN IMMEDIATE")
-            event_row[slot] = conn.execute(INSERT_TICKET, ticket_row).lastrowid
-            conn.execute(INSERT_EVENT, event_row)
-            conn.execute("COMMIT")
-            times.durations.append(time.perf_counter() - start)
-            progress.tick("raw sqlite insert", i, total, times.rate)
+            ticket_row, event_row, clock_rows, slot, clock_slot = prepared_rows(plan, type_ids, clocks)
+            with times.timing():
+                conn.execute("BEGIN IMMEDIATE")
+                event_row[slot] = ticket_id = conn.execute(INSERT_TICKET, ticket_row).lastrowid
+                conn.execute(INSERT_EVENT, event_row)
+                if clock_rows:
+                    for row in clock_rows:
+                        row[clock_slot] = ticket_id
+                    conn.executemany(INSERT_CLOCK, clock_rows)
+                conn.execute("COMMIT")
+            progress.tick(label, i, total, times.rate)
     finally:
         conn.close()
     return times

@@ -2,6 +2,7 @@
 
 import logging
 import traceback
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 
@@ -12,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kefu.accounts.models import User
 from kefu.core.errors import Forbidden, NotFound, ValidationFailed
+from kefu.core.prepared import PreparedInsert
 from kefu.notify import validation as v
 from kefu.notify.backends import PermanentFailure, TemporaryFailure, sms_backend
 from kefu.notify.backends.mail import send_email
@@ -44,27 +46,89 @@ def _send_after_commit(notification_id: int) -> None:
     transaction.on_commit(partial(_enqueue, notification_id), robust=True)
 
 
+@dataclass
+class NotificationInput:
+    """One message for one recipient, as queue_notification() takes it; `optional` drops it if invalid."""
+
+    channel: str
+    kind: str
+    subject: str
+    body: str
+    recipient: User | None = None
+    address: str = ""
+    ticket: Ticket | None = None
+    params: dict | None = None
+    optional: bool = False  # e.g. an SMS to a user whose mobile on record is malformed: skip it, keep the rest
+
+
+# Notifications are written in bursts (a sweep batch, an escalation ladder): INSERTs compiled once.
+_insert = PreparedInsert(Notification)
+_RECIPIENT, _TICKET = Notification._meta.get_field("recipient"), Notification._meta.get_field("ticket")
+
+
+def _build(item: NotificationInput, at: datetime) -> Notification:
+    channel = v.clean_channel(item.channel)
+    kind = v.clean_kind(item.kind)
+    address = v.clean_address(channel, item.recipient, item.address)
+    subject, body = v.clean_text(item.subject, item.body)
+    params = v.clean_params(item.params)
+    in_app = channel == Channel.IN_APP
+    notification = Notification(
+        recipient_id=item.recipient.pk if item.recipient else None, channel=channel, address=address, kind=kind,
+        subject=subject, body=body, params=params, ticket_id=item.ticket.pk if item.ticket else None,
+        created_at=at, updated_at=at,
+        # The inbox is the delivery: an in-app message is sent the moment it exists.
+        status=DeliveryStatus.SENT if in_app else DeliveryStatus.PENDING, sent_at=at if in_app else None,
+    )
+    # By id, with the objects put in the relations' caches: what Notification(recipient=…, ticket=…) does,
+    # without the descriptors' checks (a sweep builds thousands of these).
+    _RECIPIENT.set_cached_value(notification, item.recipient)
+    _TICKET.set_cached_value(notification, item.ticket)
+    return notification
+
+
 @transaction.atomic
 def queue_notification(*, recipient: User | None = None, channel: str, address: str = "", kind: str,
                        subject: str, body: str, ticket: Ticket | None = None, params: dict | None = None,
                        now: datetime | None = None) -> Notification:
     """Store one message for one recipient; email and SMS go to the worker once the caller commits."""
-    channel = v.clean_channel(channel)
-    kind = v.clean_kind(kind)
-    address = v.clean_address(channel, recipient, address)
-    subject, body = v.clean_text(subject, body)
-    params = v.clean_params(params)
-    at = now or timezone.now()
-    in_app = channel == Channel.IN_APP
-    notification = Notification.objects.create(
+    notification = _insert.save(_build(NotificationInput(
         recipient=recipient, channel=channel, address=address, kind=kind, subject=subject, body=body,
-        params=params, ticket=ticket, created_at=at, updated_at=at,
-        # The inbox is the delivery: an in-app message is sent the moment it exists.
-        status=DeliveryStatus.SENT if in_app else DeliveryStatus.PENDING, sent_at=at if in_app else None,
-    )
-    if not in_app:
+        ticket=ticket, params=params), now or timezone.now()))
+    if notification.channel != Channel.IN_APP:
         _send_after_commit(notification.pk)
     return notification
+
+
+@transaction.atomic
+def queue_notifications(*, items: list[NotificationInput], now: datetime | None = None) -> list[Notification]:
+    """Store many messages in one INSERT; the email and SMS among them go to the worker once the caller commits.
+
+    All or nothing like queue_notification(), except that an invalid item marked `optional` is left out.
+    Each email/SMS is still its own task (its own claim and retries); they are enqueued by one after-commit
+    step instead of one per message."""
+    at = now or timezone.now()
+    built = []
+    for item in items:
+        try:
+            built.append(_build(item, at))
+        except ValidationFailed:
+            if not item.optional:
+                raise
+    notifications = _insert.bulk(built)
+    outgoing = [n.pk for n in notifications if n.channel != Channel.IN_APP]
+    if outgoing:
+        transaction.on_commit(partial(_enqueue_all, outgoing), robust=True)
+    return notifications
+
+
+def _enqueue_all(notification_ids: list[int]) -> None:
+    # One failed enqueue must not keep the others from the queue; a row left pending is re-enqueued by the sweep.
+    for pk in notification_ids:
+        try:
+            _enqueue(pk)
+        except Exception:
+            logger.exception("notification %s: could not enqueue; the stalled-delivery sweep will retry", pk)
 
 
 def _scrub(notification: Notification, text: str) -> str:

@@ -14,10 +14,12 @@ from kefu.notify.models import Channel, Notification
 
 _KIND = re.compile(r"^[a-z][a-z0-9_]*$")
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_CHANNELS = tuple(Channel.values)
+_PLAIN = (str, int, bool, type(None))  # Choices.values builds a new list on every access
 
 
 def clean_channel(channel: str) -> str:
-    if channel not in Channel.values:
+    if channel not in _CHANNELS:
         raise ValidationFailed(_("Not one of the allowed values."), code="invalid_choice", field="channel",
                                params={"allowed": list(Channel.values)})
     return channel
@@ -88,6 +90,8 @@ def clean_text(subject: str, body: str) -> tuple[str, str]:
 def clean_params(params: dict | None) -> dict:
     if params is None:
         return {}
+    if isinstance(params, dict) and all(type(k) is str and type(v) in _PLAIN for k, v in params.items()):
+        return params  # flat codes and numbers, JSON as they are (the usual {"ticket": 12}): no need to encode
     try:
         if not isinstance(params, dict):
             raise TypeError

@@ -10,10 +10,14 @@ from django.utils.translation import gettext_lazy as _
 from kefu.accounts.models import User
 from kefu.accounts.roles import Role
 from kefu.core.errors import ServiceError, ValidationFailed
+from kefu.core.prepared import PreparedUpdate
 from kefu.sla import notices, policies
 from kefu.sla.models import ClockKind, ClockState, EscalationRung, TicketClock
 from kefu.tickets.events import emit, emit_many
 from kefu.tickets.models import EventCode, Ticket
+
+# What the sweeper changes on each claimed clock, written for a whole batch at once (kefu.core.prepared).
+_update_clocks = PreparedUpdate(TicketClock, ["warned_at", "breached_at", "escalation_level", "next_check_at"])
 
 
 def _rung_due(clock: TicketClock, rungs: list[EscalationRung], level: int) -> dt.datetime:
@@ -64,7 +68,10 @@ def run_rung(rung: EscalationRung, ticket: Ticket, *, reason: str, allow_reassig
 def _process(clock: TicketClock, loaded, now: dt.datetime, events: list, memo: dict) -> None:
     """One claimed clock: warn, breach, or run the ladder rungs that are due."""
     ticket = clock.ticket
-    due_text = timezone.localtime(clock.due_at).strftime("%Y-%m-%d %H:%M")
+    # The current time zone and the rung's reason are looked up once per batch (memo), not once per clock.
+    if "tz" not in memo:
+        memo["tz"], memo["reason"] = timezone.get_current_timezone(), str(_("time limit breached"))
+    due_text = clock.due_at.astimezone(memo["tz"]).strftime("%Y-%m-%d %H:%M")
     if clock.breached_at is None and now < clock.due_at:
         if clock.warned_at is None:
             clock.warned_at = now
@@ -81,7 +88,7 @@ def _process(clock: TicketClock, loaded, now: dt.datetime, events: list, memo: d
     if clock.kind in (ClockKind.RESOLUTION, ClockKind.CALLBACK):
         while clock.escalation_level < len(rungs) and _rung_due(clock, rungs, clock.escalation_level) <= now:
             rung = rungs[clock.escalation_level]
-            params = run_rung(rung, ticket, reason=str(_("time limit breached")), memo=memo)
+            params = run_rung(rung, ticket, reason=memo["reason"], memo=memo)
             clock.escalation_level += 1
             params.update(clock=clock.kind, level=clock.escalation_level)
             events.append((ticket, EventCode.ESCALATED, params))
@@ -104,14 +111,16 @@ def sweep(*, now: dt.datetime | None = None, batch: int = 500, limit: int | None
             # The claim: a row another worker already took has next_check_at NULL (or later) and is skipped.
             # On PostgreSQL the second UPDATE waits for the first to commit and then re-checks the WHERE.
             TicketClock.objects.filter(pk__in=ids, next_check_at__lte=now).update(next_check_at=None, claim=token)
-            claimed = list(TicketClock.objects.filter(claim=token).select_related(
-                "ticket__ticket_type", "ticket__assignee", "ticket__customer"))
+            # The assignee is told of warnings and breaches; nothing else of the ticket's relations is read here.
+            claimed = list(TicketClock.objects.filter(claim=token).select_related("ticket__assignee"))
             events: list = []
             memo: dict = {}
-            for clock in claimed:
-                _process(clock, policies.policy_by_id(clock.policy_id), now, events, memo)
-            TicketClock.objects.bulk_update(claimed, ["warned_at", "breached_at", "escalation_level",
-                                                      "next_check_at"])
+            # The whole batch acts in bulk: its notices in one INSERT (and one after-commit enqueue), its clock
+            # changes in one executemany, its events in one INSERT — all in this claiming transaction.
+            with notices.batched():
+                for clock in claimed:
+                    _process(clock, policies.policy_by_id(clock.policy_id), now, events, memo)
+            _update_clocks.run(claimed)
             emit_many(events, actor=None, at=now)
         done["claimed"] += len(claimed)
         done["batches"] += 1

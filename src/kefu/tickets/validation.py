@@ -13,6 +13,9 @@ from kefu.tickets.models import TicketField, TicketType
 
 MAX_TITLE = 200
 MAX_TEXT = 20_000
+# Choices.values builds a new list on every access; these are checked on every ticket created.
+_CHANNELS = tuple(Channel.values)
+_PRIORITIES = tuple(Priority.values)
 
 
 def _load_types() -> dict:
@@ -52,13 +55,13 @@ def clean_text(value: str | None, *, field: str, limit: int = MAX_TEXT) -> str:
 
 
 def clean_channel(value: str) -> str:
-    if value not in Channel.values:
+    if value not in _CHANNELS:
         raise ValidationFailed(_("Unknown channel."), code="invalid_choice", field="channel")
     return value
 
 
 def clean_priority(value) -> int:
-    if value not in Priority.values:
+    if value not in _PRIORITIES:
         raise ValidationFailed(_("Priority is 1 (low) to 4 (urgent)."), code="invalid_choice", field="priority")
     return int(value)
 

@@ -23,7 +23,7 @@ def test_bench_tickets_reports_figures_and_creates_every_ticket(tmp_path):
 
     assert result["config"]["n"] == 200 and result["config"]["api_n"] == 50
     for figure in (result["service"]["create"], result["service"]["reply"], result["service"]["transition"],
-                   result["floor"]["raw_insert"], result["api_create"]):
+                   result["floor"]["raw_insert"], result["floor"]["raw_insert_with_clocks"], result["api_create"]):
         assert figure["per_s"] > 0 and figure["p95_ms"] > 0
     assert result["service"]["create"]["count"] == 200
     assert result["api_create"]["count"] == 50
@@ -33,7 +33,9 @@ def test_bench_tickets_reports_figures_and_creates_every_ticket(tmp_path):
             assert 0 < result[query][where]["p50_ms"] <= result[query][where]["p95_ms"]
     assert result["my_open_tickets"]["floor_matches"] is True
     assert result["memory"]["peak_rss_mb"] > 0 and result["database"]["bytes"] > 0
-    assert result["ratios"]["service_vs_raw_insert"] > 0
+    for name in ("service_vs_raw_insert", "service_vs_raw_insert_cpu", "service_vs_raw_insert_with_clocks"):
+        assert result["ratios"][name] > 0
+    assert result["service"]["create"]["per_cpu_s"] > 0
     assert set(result["targets"]) >= {"service_create_per_s", "list_p95_http_ms", "detail_p95_http_ms"}
 
     with sqlite3.connect(db) as conn:

@@ -1,0 +1,104 @@
+"""kefu.core.prepared: the compiled hot-path SQL writes and reads exactly what the ORM would."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection, transaction
+from django.db.models.signals import post_save
+from django.test.utils import CaptureQueriesContext
+
+from kefu.accounts.models import User
+from kefu.core.prepared import PreparedInsert, PreparedQuery, PreparedUpdate
+from kefu.customers.models import Customer
+from kefu.customers.services import CustomerInput, create_customer
+from kefu.tickets.models import EventCode, Ticket, TicketEvent
+
+pytestmark = pytest.mark.django_db
+
+AT = dt.datetime(2026, 11, 23, 9, 30, 15, 123456, tzinfo=dt.UTC)
+
+
+def _event(ticket, **kwargs):
+    fields = {"ticket": ticket, "version": 7, "code": EventCode.NOTE_ADDED, "params": {"中文": [1, None]},
+              "actor": None, "created_at": AT, **kwargs}
+    return TicketEvent(**fields)
+
+
+def test_insert_writes_the_row_the_orm_would_and_sets_the_pk(world):
+    ticket = world.ticket()
+    mine = PreparedInsert(TicketEvent).save(_event(ticket))
+    theirs = TicketEvent.objects.create(**{f.name: getattr(_event(ticket), f.name)
+                                          for f in TicketEvent._meta.concrete_fields if not f.primary_key})
+    assert mine.pk and not mine._state.adding
+    fields = ["ticket_id", "version", "code", "params", "actor_id", "created_at"]
+    assert (TicketEvent.objects.filter(pk=mine.pk).values(*fields).get()
+            == TicketEvent.objects.filter(pk=theirs.pk).values(*fields).get())
+    assert TicketEvent.objects.get(pk=mine.pk).created_at == AT
+
+
+def test_bulk_insert_is_one_statement_and_returns_every_pk_in_order(world):
+    ticket = world.ticket()
+    events = [_event(ticket, version=v) for v in range(1, 6)]
+    with CaptureQueriesContext(connection) as queries:
+        PreparedInsert(TicketEvent).bulk(events)
+    assert len([q for q in queries if q["sql"].startswith("INSERT")]) == 1
+    stored = dict(TicketEvent.objects.filter(pk__in=[e.pk for e in events]).values_list("pk", "version"))
+    assert [stored[e.pk] for e in events] == [1, 2, 3, 4, 5]
+
+
+def test_insert_goes_through_the_orm_when_someone_listens_for_saves(world):
+    ticket = world.ticket()
+    heard = []
+
+    def receiver(sender, instance, created, **kwargs):
+        heard.append((instance.pk, created))
+
+    post_save.connect(receiver, sender=TicketEvent, dispatch_uid="test-prepared")
+    try:
+        event = PreparedInsert(TicketEvent).save(_event(ticket))
+    finally:
+        post_save.disconnect(dispatch_uid="test-prepared", sender=TicketEvent)
+    assert heard == [(event.pk, True)]
+
+
+def test_insert_is_undone_with_the_callers_transaction(world):
+    ticket = world.ticket()
+    before = TicketEvent.objects.count()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        PreparedInsert(TicketEvent).bulk([_event(ticket), _event(ticket)])
+        raise RuntimeError
+    assert TicketEvent.objects.count() == before
+
+
+def test_query_returns_the_instance_with_its_related_rows_and_converted_values(world):
+    query = PreparedQuery(lambda pk: User.objects.select_related("team").filter(pk=pk, is_active=True), 1)
+    with CaptureQueriesContext(connection) as queries:
+        agent = query.first(world.agent.pk)
+        assert agent.team.name == world.team_a.name  # came with the same query
+    assert len(queries) == 1
+    assert (agent.pk, agent.role, agent.date_joined) == (world.agent.pk, world.agent.role, world.agent.date_joined)
+    assert query.first(world.agent_b.pk).pk == world.agent_b.pk  # compiled once, new values each time
+    assert query.first(999_999) is None
+    User.objects.filter(pk=world.agent.pk).update(is_active=False)
+    assert query.first(world.agent.pk) is None
+
+
+def test_query_keyed_by_context_answers_none_when_the_queryset_is_empty(world):
+    query = PreparedQuery(lambda pk, actor: Customer.objects.visible_to(actor).filter(pk=pk), 1)
+    customer = create_customer(actor=None, data=CustomerInput(name="王伟"))
+    assert query.first(customer.pk, key="agent", actor=world.agent).pk == customer.pk
+    world.agent.is_active = False  # visible_to() answers none(): nothing is compiled and nothing is run
+    with CaptureQueriesContext(connection) as queries:
+        assert query.first(customer.pk, key="inactive", actor=world.agent) is None
+    assert len(queries) == 0
+
+
+def test_update_writes_each_instance_in_one_statement(world):
+    tickets = [world.ticket(), world.ticket()]
+    for i, ticket in enumerate(tickets):
+        ticket.title, ticket.closed_at = f"改 {i}", AT if i else None
+    with CaptureQueriesContext(connection) as queries:
+        assert PreparedUpdate(Ticket, ["title", "closed_at"]).run(tickets) == 2
+    assert len(queries) == 1
+    assert list(Ticket.objects.filter(pk__in=[t.pk for t in tickets]).order_by("pk")
+                .values_list("title", "closed_at")) == [("改 0", None), ("改 1", AT)]

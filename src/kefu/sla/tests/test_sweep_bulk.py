@@ -1,0 +1,75 @@
+"""The sweeper acts on a claimed batch in bulk: what it writes is the same whatever the batch size, and the
+number of statements does not grow with the number of breaches."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from kefu.accounts.models import User
+from kefu.notify.models import Notification
+from kefu.sla.escalation import sweep
+from kefu.sla.models import EscalationRung, TicketClock
+from kefu.sla.tests.conftest import at
+from kefu.tickets import services
+from kefu.tickets.models import EventCode, TicketEvent
+
+pytestmark = pytest.mark.django_db
+
+BREACHED = at("2026-11-26T18:01")  # both clocks of a Monday 09:00 repair ticket are overdue, rung 0 is due
+
+
+def _tickets(world, monday, count):
+    tickets = []
+    for i in range(count):
+        ticket = world.ticket(type="repair", title=f"燃气表不走字 {i}", custom={"fault": "其他"}, now=monday)
+        tickets.append(services.assign_ticket(actor=world.lead, ticket_id=ticket.pk, version=ticket.version,
+                                              team_id=world.team_a.pk, assignee_id=world.agent.pk, now=monday))
+    return tickets
+
+
+def _sweep_statements(now, batch=500) -> tuple[dict, int]:
+    with CaptureQueriesContext(connection) as queries:
+        result = sweep(now=now, batch=batch)
+    return result, len(queries)
+
+
+def test_each_breach_gets_its_events_and_notices_and_a_rerun_adds_nothing(world, monday):
+    tickets = _tickets(world, monday, 4)
+    assert sweep(now=BREACHED)["claimed"] == 8  # first response and resolution of each
+    for ticket in tickets:
+        breached = ticket.events.filter(code=EventCode.SLA_BREACHED)
+        assert sorted(e.params["clock"] for e in breached) == ["first_response", "resolution"]
+        escalated = ticket.events.get(code=EventCode.ESCALATED)
+        assert (escalated.params["level"], escalated.params["notified"]) == (1, [world.lead.pk])
+        assert Notification.objects.filter(ticket=ticket, recipient=world.agent, kind="sla_breach").count() == 2
+        assert Notification.objects.filter(ticket=ticket, recipient=world.lead, kind="escalation").count() == 1
+        # The clock rows carry what was done, so that the next sweep neither repeats it nor forgets the ladder.
+        resolution = TicketClock.objects.get(ticket=ticket, kind="resolution")
+        assert (resolution.breached_at, resolution.escalation_level) == (resolution.due_at, 1)
+        assert resolution.next_check_at == at("2026-11-27T02:00")  # the supervisor rung, 480 minutes later
+    before = TicketEvent.objects.count(), Notification.objects.count()
+    assert sweep(now=BREACHED)["claimed"] == 0
+    assert (TicketEvent.objects.count(), Notification.objects.count()) == before
+
+
+def test_statements_per_batch_do_not_grow_with_the_breaches(world, monday):
+    _tickets(world, monday, 2)
+    few, few_statements = _sweep_statements(BREACHED)
+    _tickets(world, monday, 8)
+    many, many_statements = _sweep_statements(BREACHED)
+    assert (few["claimed"], many["claimed"]) == (4, 16)
+    assert many_statements == few_statements
+
+
+def test_text_messages_of_a_batch_are_enqueued_after_commit_in_one_step(world, monday,
+                                                                        django_capture_on_commit_callbacks):
+    rung = EscalationRung.objects.get(policy__name="默认", action="notify_role", role="supervisor")
+    rung.sms = True
+    rung.save()
+    User.objects.filter(pk=world.supervisor.pk).update(mobile="13900001111")
+    _tickets(world, monday, 3)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        sweep(now=at("2026-11-27T02:01"))  # breach, lead and supervisor rungs all due
+    texts = Notification.objects.filter(recipient=world.supervisor, channel="sms", kind="escalation")
+    assert texts.count() == 3 and {n.status for n in texts} == {"pending"}
+    assert len(callbacks) == 1
