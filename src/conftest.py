@@ -68,3 +68,8 @@ def pytest_configure(config):
 
     # Hashing 15 test passwords with PBKDF2 costs seconds per test; the hasher itself is Django's to test.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# One Chromium for the whole run: Playwright allows one sync instance per thread, so every app's browser tests
+# share the session-wide `browser` and the logged-in `new_page` fixtures.
+from kefu.web.tests.browser import browser, new_page  # noqa: E402, F401

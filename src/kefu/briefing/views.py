@@ -4,7 +4,6 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +13,7 @@ from kefu.briefing import selectors, services
 from kefu.briefing.models import ItemKind
 from kefu.core.errors import ServiceError, ValidationFailed
 from kefu.knowledge.access import can_manage_knowledge
-from kefu.web.htmx import error_context, page, render
+from kefu.web.htmx import error_context, form_int, page, render, run_action
 
 
 def _list_context(request, **extra) -> dict:
@@ -68,20 +67,16 @@ def action(request, briefing_id: int, name: str):
     calls = {
         "add": lambda: services.add_item(actor=user, briefing_id=briefing_id, kind=post.get("kind", ""),
                                          text=post.get("text", "")),
-        "remove": lambda: services.remove_item(actor=user, item_id=int(post.get("item_id") or 0)),
+        "remove": lambda: services.remove_item(actor=user, item_id=form_int(post.get("item_id"), "item_id")),
         "publish": lambda: services.publish_briefing(actor=user, briefing_id=briefing_id,
-                                                     version=int(post.get("version") or 0)),
+                                                     version=form_int(post.get("version"), "version")),
         "read": lambda: services.mark_read(actor=user, briefing_id=briefing_id),
     }
-    if name not in calls:
-        raise Http404
-    try:
-        calls[name]()
-    except ServiceError as exc:
-        if exc.status == 404:
-            raise
-        return render(request, "briefing/detail.html", _detail_context(request, briefing_id, values=post,
-                                                                       **error_context(exc)), status=exc.status)
+    response = run_action(calls, name, lambda exc: render(
+        request, "briefing/detail.html", _detail_context(request, briefing_id, values=post, **error_context(exc)),
+        status=exc.status))
+    if response is not None:
+        return response
     if name == "read":
         messages.success(request, _("Thank you; your reading is recorded."))
     return redirect("briefing:detail", briefing_id)

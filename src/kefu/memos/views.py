@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,12 +12,11 @@ from kefu.core.errors import ServiceError
 from kefu.knowledge.access import can_manage_knowledge
 from kefu.memos import selectors, services
 from kefu.memos.models import MemoStatus
-from kefu.web.htmx import error_context, page, render
+from kefu.web.htmx import error_context, form_int, page, render, run_action
 
 
-def _int(value) -> int:
-    value = str(value or "").strip()
-    return int(value) if value.isdigit() else 0
+def _int(value) -> int | None:
+    return form_int(value, "version")
 
 
 @login_required
@@ -87,14 +85,10 @@ def action(request, memo_id: int, name: str):
                                                answer=post.get("answer", "")),
         "close": lambda: services.close_memo(actor=user, memo_id=memo_id),
     }
-    if name not in calls:
-        raise Http404
-    try:
-        calls[name]()
-    except ServiceError as exc:
-        if exc.status == 404:
-            raise
-        return render(request, "memos/detail.html", _detail_context(request, memo_id, values=post,
-                                                                    **error_context(exc)), status=exc.status)
+    response = run_action(calls, name, lambda exc: render(
+        request, "memos/detail.html", _detail_context(request, memo_id, values=post, **error_context(exc)),
+        status=exc.status))
+    if response is not None:
+        return response
     messages.success(request, _("Done."))
     return redirect("memos:detail", memo_id)

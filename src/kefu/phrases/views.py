@@ -15,7 +15,7 @@ from kefu.phrases.placeholders import PLACEHOLDERS
 from kefu.phrases.services import PhraseInput
 from kefu.tickets.models import TicketType
 from kefu.tickets.services.common import load_ticket
-from kefu.web.htmx import error_context, page, render
+from kefu.web.htmx import error_context, form_int, page, render
 
 
 def _input(post) -> PhraseInput:
@@ -63,7 +63,7 @@ def edit(request, phrase_id: int):
     if request.method == "POST":
         try:
             services.update_phrase(actor=request.user, phrase_id=phrase.pk,
-                                   version=int(request.POST.get("version") or 0), data=_input(request.POST))
+                                   version=form_int(request.POST.get("version"), "version"), data=_input(request.POST))
         except ServiceError as exc:
             return render(request, "phrases/edit.html", _form_context(phrase, values=request.POST,
                                                                       **error_context(exc)),

@@ -48,3 +48,34 @@ def page(view):
             raise PermissionDenied(str(exc.message)) from None
 
     return wrapper
+
+
+def form_int(value, field: str) -> int | None:
+    """A whole number from a form field; empty is None; anything else is refused naming the field (422)."""
+    from django.utils.translation import gettext as _
+
+    from kefu.core.errors import ValidationFailed
+
+    value = str(value if value is not None else "").strip()
+    if not value:
+        return None
+    if not value.lstrip("-").isdigit():
+        raise ValidationFailed(_("Enter a whole number."), code="invalid", field=field)
+    return int(value)
+
+
+def run_action(calls: dict, name: str, refused):
+    """Run the named service call of a POST view; a refusal (but not a 404) is shown by `refused(exc)`.
+
+    Returns None when the call succeeded (the view then redirects) or the response of `refused`."""
+    from django.http import Http404
+
+    if name not in calls:
+        raise Http404
+    try:
+        calls[name]()
+    except ServiceError as exc:
+        if exc.status == 404:
+            raise
+        return refused(exc)
+    return None

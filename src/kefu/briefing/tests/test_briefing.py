@@ -79,3 +79,14 @@ def test_api_prepare_publish_read(world, api):
     api.as_user(world, world.lead)
     reads = api.get(f"/briefings/{bid}/reads").json()
     assert [r["user"]["id"] for r in reads["read"]] == [world.agent.pk]
+
+
+def test_page_refuses_a_malformed_number_naming_the_field(client, world):
+    briefing = prepare_briefing(actor=world.info_desk, day=DAY)
+    client.force_login(world.info_desk)
+    response = client.post(f"/briefing/{briefing.pk}/remove/", {"item_id": "abc"})
+    assert response.status_code == 422 and "整数" in response.content.decode()
+    response = client.post(f"/briefing/{briefing.pk}/publish/", {"version": "x1"})
+    assert response.status_code == 422
+    briefing.refresh_from_db()
+    assert briefing.status != "published"

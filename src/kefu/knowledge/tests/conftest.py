@@ -25,24 +25,3 @@ def published(world):
     return {"public": publish(world, public), "internal": publish(world, internal), "draft": draft,
             "category": category}
 
-
-from kefu.web.tests.browser import new_page  # noqa: E402, F401  (the logged-in page fixture for browser tests)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Chromium for this directory's browser tests, closed after the module: the web app's tests start their
-    own session-wide instance later, and Playwright allows one sync instance at a time per thread."""
-    import os
-
-    from kefu.web.tests.browser import ARGS, chromium_or_skip
-
-    path = chromium_or_skip()
-    pytest.importorskip("playwright")
-    from playwright.sync_api import sync_playwright
-
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=path, args=ARGS)
-        yield instance
-        instance.close()

@@ -1,21 +1,13 @@
 """Helpers the ticket screens share: filters from a query string, and a refused action shown in its form."""
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 
-from kefu.core.errors import ServiceError, ValidationFailed
+from kefu.core.errors import ServiceError
 from kefu.core.pii import normalize_phone
 from kefu.tickets import selectors
-from kefu.web.htmx import error_context, render
+from kefu.web.htmx import error_context, form_int, render
 
-
-def int_or_none(value: str | None, field: str) -> int | None:
-    if value in (None, ""):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise ValidationFailed(_("Enter a whole number."), code="invalid", field=field) from None
+int_or_none = form_int  # the ticket screens' name for it
 
 
 def filters_from(request: HttpRequest, **fixed) -> selectors.TicketFilters:

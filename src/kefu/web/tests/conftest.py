@@ -1,1 +1,0 @@
-from kefu.web.tests.browser import browser, new_page  # noqa: F401  (fixtures for the browser tests)
