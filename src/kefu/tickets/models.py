@@ -216,6 +216,7 @@ class TicketLink(models.Model):
         RELATED = "related", _("Related")
         DUPLICATE = "duplicate", _("Duplicate of")
         CAUSED_BY = "caused_by", _("Caused by")
+        FOLLOW_UP = "follow_up", _("Follow-up case of")
 
     source = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="links_out")
     target = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="links_in")
@@ -264,6 +265,18 @@ class EventCode(models.TextChoices):
     FIELD_COMPLETED = "field_completed", _("Field work done")
     MEMO_ASKED = "memo_asked", _("Memo sent to the information desk")
     MEMO_ANSWERED = "memo_answered", _("Memo answered")
+    # Callbacks, surveys and the closed-loop complaint (CB1–CB3, TK5, TK7, TK8). Their params are the
+    # contract the KPI reports are computed from (kefu.reports), so add keys, never rename them.
+    CALLBACK_SCHEDULED = "callback_scheduled", _("Callback scheduled")
+    CALLBACK_ASSIGNED = "callback_assigned", _("Callback assigned")
+    CALLBACK_OUTCOME = "callback_outcome", _("Callback made")
+    FOLLOW_UP_CASE = "follow_up_case", _("Follow-up case opened")
+    SURVEY_SENT = "survey_sent", _("Satisfaction survey sent")
+    SURVEY_ANSWERED = "survey_answered", _("Satisfaction survey answered")
+    COMPLAINT_RECORDED = "complaint_recorded", _("Complaint findings recorded")
+    CLOSE_OVERRIDDEN = "close_overridden", _("Closed by supervisor override")
+    REFERRED_TO_MANAGER = "referred_to_manager", _("Passed to the manager")
+    MANAGER_DECIDED = "manager_decided", _("Manager decided")
 
 
 class TicketEvent(models.Model):

@@ -4,6 +4,7 @@ Events store codes and ids (STYLE 5); names of teams, people and statuses are lo
 at display time, so a renamed team or a change of language shows correctly on old events too.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import FieldDoesNotExist
@@ -47,7 +48,8 @@ class _Names:
         team_ids, user_ids = set(), set()
         for e in events:
             p = e.params
-            for key, bucket in (("team", team_ids), ("assignee", user_ids)):
+            for key, bucket in (("team", team_ids), ("assignee", user_ids), ("agent", user_ids),
+                                ("manager", user_ids)):
                 value = p.get(key)
                 values = value if isinstance(value, list) else [value]
                 bucket.update(v for v in values if isinstance(v, int))
@@ -63,9 +65,23 @@ class _Names:
         return self.users.get(pk, "—") if pk else "—"
 
 
+# Other apps describe the events they own here (callbacks, surveys …) instead of growing _detail below.
+_DESCRIBERS: dict[str, Callable[[TicketEvent, "_Names"], str]] = {}
+
+
+def describe(code: str):
+    """Decorator: `fn(event, names) -> str` renders the detail of events with this code."""
+    def register(fn):
+        _DESCRIBERS[code] = fn
+        return fn
+    return register
+
+
 def _detail(e: TicketEvent, names: _Names) -> str:
     p = e.params
     code = e.code
+    if code in _DESCRIBERS:
+        return _DESCRIBERS[code](e, names)
     if code == EventCode.STATUS_CHANGED:
         text = f"{_status(p.get('from'))} → {_status(p.get('to'))}"
         return text + (f"：{p['reason']}" if p.get("reason") else "")
