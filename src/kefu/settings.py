@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "kefu.memos",
     "kefu.briefing",
     "kefu.search",
+    "kefu.reports",
     "kefu.demo",
     "kefu.bench",
 ]

@@ -1,0 +1,71 @@
+"""Writing the report facts outside the event listener: `rebuild_facts`, which recomputes them from events."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import transaction
+
+from kefu.reports.facts import CODES, apply_event, clear_tickets
+from kefu.reports.models import CallbackAttempt, CallbackCase, SurveyAnswer
+from kefu.tickets.models import Ticket, TicketEvent
+
+
+@dataclass
+class RebuildResult:
+    tickets: int = 0
+    events: int = 0
+    cases: int = 0
+    attempts: int = 0
+    answers: int = 0
+
+
+def local_midnight(day: date) -> datetime:
+    """00:00 of `day` in the center's time zone, as an aware datetime."""
+    return datetime.combine(day, time.min, tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+def rebuild_facts(*, actor=None, since: date | None = None, batch: int = 200,
+                  progress: Callable[[int, int, int], None] | None = None) -> RebuildResult:
+    """Recompute the facts from ticket events, `batch` tickets per transaction; running it twice changes nothing.
+
+    With `since`, only tickets with a callback or survey event on or after that local date are recomputed —
+    from all their events, because a case that started earlier may have ended since. The actor is unused:
+    the facts are derived data that anyone could recompute, and only the machine's operator runs this."""
+    events = TicketEvent.objects.filter(code__in=CODES)
+    if since is not None:
+        events = events.filter(created_at__gte=local_midnight(since))
+    ticket_ids = sorted(set(events.values_list("ticket_id", flat=True)))
+    if since is None:  # facts of tickets that no longer have any such event (none should exist) go too
+        with transaction.atomic():
+            for model in (SurveyAnswer, CallbackAttempt, CallbackCase):
+                model.objects.exclude(ticket_id__in=ticket_ids).delete()
+    result = RebuildResult(tickets=len(ticket_ids))
+    for start in range(0, len(ticket_ids), max(1, batch)):
+        chunk = ticket_ids[start:start + max(1, batch)]
+        result.events += _rebuild_batch(chunk)
+        if progress:
+            progress(start + len(chunk), len(ticket_ids), result.events)
+    result.cases = CallbackCase.objects.count()
+    result.attempts = CallbackAttempt.objects.count()
+    result.answers = SurveyAnswer.objects.count()
+    return result
+
+
+@transaction.atomic
+def _rebuild_batch(ticket_ids: list[int]) -> int:
+    """Clear and replay the facts of some tickets in one transaction; readers never see them half built."""
+    # Lock the tickets like every ticket change does (a conditional UPDATE of the row), so an event emitted
+    # meanwhile waits for this batch instead of adding its fact to rows that are being replaced.
+    list(Ticket.objects.select_for_update().filter(pk__in=ticket_ids).values_list("pk", flat=True))
+    clear_tickets(ticket_ids)
+    count = 0
+    # In the order they were written (id), which is the order the listener heard them in.
+    for event in (TicketEvent.objects.filter(ticket_id__in=ticket_ids, code__in=CODES)
+                  .only("id", "ticket_id", "code", "params", "actor_id", "created_at").order_by("id")
+                  .iterator(chunk_size=2000)):
+        apply_event(event)
+        count += 1
+    return count
