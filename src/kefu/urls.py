@@ -17,6 +17,7 @@ urlpatterns = [
     path("memos/", include("kefu.memos.urls")),
     path("briefing/", include("kefu.briefing.urls")),
     path("search/", include("kefu.search.urls")),
+    path("reports/", include("kefu.reports.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

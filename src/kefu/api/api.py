@@ -26,6 +26,7 @@ from kefu.knowledge.api import router as knowledge_router  # noqa: E402
 from kefu.memos.api import router as memos_router  # noqa: E402
 from kefu.notify.api import router as notify_router  # noqa: E402
 from kefu.phrases.api import router as phrases_router  # noqa: E402
+from kefu.reports.api import router as reports_router  # noqa: E402
 from kefu.search.api import router as search_router  # noqa: E402
 from kefu.sla.api import router as sla_router  # noqa: E402
 from kefu.tickets.api import router as tickets_router  # noqa: E402
@@ -42,3 +43,4 @@ api.add_router("/v1/help", help_router)
 api.add_router("/v1/memos", memos_router)
 api.add_router("/v1/briefings", briefing_router)
 api.add_router("/v1/search", search_router)
+api.add_router("/v1/reports", reports_router)

@@ -42,3 +42,15 @@ def can_view_reports(user) -> bool:
 def can_export_reports(user) -> bool:
     """Exports are for those who read more than their own row (an agent's page already shows all of it)."""
     return report_scope(user) in (CENTER, TEAM)
+
+
+def require_reader(user) -> str:
+    """The user's scope, or Forbidden for a role that reads no report."""
+    from django.utils.translation import gettext_lazy as _
+
+    from kefu.core.errors import Forbidden
+
+    scope = report_scope(user)
+    if scope is None:
+        raise Forbidden(_("Your role does not read the callback reports."), code="cannot_read_reports")
+    return scope

@@ -1,4 +1,4 @@
-"""Writing the report facts outside the event listener: `rebuild_facts`, which recomputes them from events."""
+"""Report writes: recomputing the facts from events (`rebuild_facts`) and auditing exports (`record_export`)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -7,10 +7,27 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
+from kefu.audit.models import AuditAction
+from kefu.audit.services import record
+from kefu.core.errors import Forbidden
+from kefu.reports.access import can_export_reports
 from kefu.reports.facts import CODES, apply_event, clear_tickets
 from kefu.reports.models import CallbackAttempt, CallbackCase, SurveyAnswer
+from kefu.reports.validation import ReportFilters
 from kefu.tickets.models import Ticket, TicketEvent
+
+
+@transaction.atomic
+def record_export(*, actor, group: str, filters: ReportFilters) -> None:
+    """Authorise a CSV export of the report and write its audit entry (every export is audited)."""
+    if not can_export_reports(actor):
+        raise Forbidden(_("Only team leads, QA and management can export the reports."),
+                        code="cannot_export_reports")
+    record(actor=actor, action=AuditAction.EXPORT, target_type="callback_report", target_id=group,
+           params={"group": group, "start": filters.start.isoformat(), "end": filters.end.isoformat(),
+                   "team": filters.team_id, "type": filters.type_code or None})
 
 
 @dataclass

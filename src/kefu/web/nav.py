@@ -21,6 +21,12 @@ class NavItem:
     key: str = ""  # an access key (Alt+key) for the keyboard-only agent
 
 
+def _reads_reports(user) -> bool:
+    from kefu.reports.access import can_view_reports
+
+    return can_view_reports(user)
+
+
 def _handles(user) -> bool:
     return user.role in CAN_HANDLE_TICKETS and user.role != Role.FIELD_CREW
 
@@ -38,6 +44,7 @@ NAV: list[NavItem] = [
     NavItem("memos:inbox", _("Memo inbox"), lambda u: u.role in CAN_MANAGE_KNOWLEDGE),
     NavItem("briefing:list", _("Daily briefing"), lambda u: u.role != Role.FIELD_CREW, "b"),
     NavItem("search:search", _("Search"), lambda u: True, "s"),
+    NavItem("reports:callbacks", _("Callback report"), _reads_reports),
 ]
 
 

@@ -93,3 +93,12 @@ def build_scenario(world) -> SimpleNamespace:
 @pytest.fixture
 def scenario(world):
     return build_scenario(world)
+
+
+@pytest.fixture
+def report_clock(monkeypatch):
+    """Reports made at NOW, whatever the wall clock says."""
+    from kefu.reports import selectors
+
+    monkeypatch.setattr(selectors, "clock", lambda: NOW)
+    return NOW

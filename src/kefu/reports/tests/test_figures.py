@@ -52,13 +52,13 @@ def test_by_agent_a_case_belongs_to_who_reached_the_customer(world, scenario):
         str(world.agent): ((1, 1, 0), (2, 2, 2), (1, 2, 4.0), (1, 0, 2, 50.0)),
         str(world.handler): ((1, 1, 0), (0, 0, 1), (0, 0, None), (0, 0, 0, None)),
         str(world.agent_b): ((0, 2, 0), (0, 0, 0), (1, 1, 4.0), (0, 1, 1, -100.0)),
-        "No agent": ((0, 0, 1), (0, 0, 0), (0, 0, None), (1, 0, 1, 100.0)),
+        "无坐席": ((0, 0, 1), (0, 0, 0), (0, 0, None), (1, 0, 1, 100.0)),
     }
 
 
 def test_zero_denominators_are_none_not_zero(world, scenario):
     rows = {r["label"]: r for r in map(row_out, report(world.supervisor, "agent").rows)}
-    nobody = rows["No agent"]
+    nobody = rows["无坐席"]
     assert nobody["completion"] == {"numerator": 0, "denominator": 0, "rate": None, "pending": 1}
     assert nobody["on_time"]["rate"] is None and nobody["acceptance"]["rate"] is None
     assert nobody["csat"] == {"numerator": 0, "denominator": 0, "rate": None, "mean": None}
