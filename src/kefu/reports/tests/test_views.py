@@ -131,3 +131,31 @@ def test_the_page_costs_the_same_queries_for_few_or_many_rows(client, world, rep
 # Session and user; the three grouped queries and the agents' names; the three monthly queries of the chart;
 # the teams and ticket types of the filter.
 QUERIES = 11
+
+
+def test_the_admin_shows_facts_read_only(client, world, scenario):
+    client.force_login(world.admin)
+    world.admin.is_staff = world.admin.is_superuser = True
+    world.admin.save()
+    assert client.get("/admin/reports/callbackcase/").status_code == 200
+    assert client.get("/admin/reports/callbackattempt/add/").status_code == 403
+    case = scenario.tickets[0]
+    from kefu.reports.models import CallbackCase
+
+    pk = CallbackCase.objects.get(ticket=case).pk
+    assert client.post(f"/admin/reports/callbackcase/{pk}/change/", {"state": "open"}).status_code == 403
+
+
+def test_a_bad_export_request_is_422_and_not_audited(client, world):
+    client.force_login(world.supervisor)
+    response = client.get(URL + "export.csv", {"group": "week"})
+    assert response.status_code == 422 and response.content.decode().startswith("invalid_choice [group]")
+    assert not AuditEntry.objects.filter(action=AuditAction.EXPORT).exists()
+
+
+def test_a_team_lead_without_a_team_and_a_complaint_handler_see_little(client, world, scenario, report_clock):
+    world.lead.team = None
+    world.lead.save()
+    assert page(client, world.lead).context["rows"] == []
+    rows = page(client, world.handler, group="agent").context["rows"]
+    assert [r["key"] for r in rows] == [world.handler.pk]
