@@ -54,11 +54,13 @@ def rebuild_facts(*, actor=None, since: date | None = None, batch: int = 200,
     events = TicketEvent.objects.filter(code__in=CODES)
     if since is not None:
         events = events.filter(created_at__gte=local_midnight(since))
-    ticket_ids = sorted(set(events.values_list("ticket_id", flat=True)))
+    ticket_ids = list(events.order_by("ticket_id").values_list("ticket_id", flat=True).distinct())
     if since is None:  # facts of tickets that no longer have any such event (none should exist) go too
         with transaction.atomic():
+            # A subquery, not the list of ids: SQLite limits the number of parameters of one statement.
+            having = TicketEvent.objects.filter(code__in=CODES).values("ticket_id")
             for model in (SurveyAnswer, CallbackAttempt, CallbackCase):
-                model.objects.exclude(ticket_id__in=ticket_ids).delete()
+                model.objects.exclude(ticket_id__in=having).delete()
     result = RebuildResult(tickets=len(ticket_ids))
     for start in range(0, len(ticket_ids), max(1, batch)):
         chunk = ticket_ids[start:start + max(1, batch)]
