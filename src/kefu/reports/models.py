@@ -47,7 +47,7 @@ class CallbackCase(models.Model):
     """One callback case: the callbacks made after one resolution of a ticket, from the first task to its end."""
 
     ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="+")
-    first_task = models.PositiveBigIntegerField(_("first callback task"), unique=True)
+    first_task = models.PositiveBigIntegerField(_("first callback task"))
     started_at = models.DateTimeField(_("started"))
     first_due = models.DateTimeField(_("first due"))
     month = models.DateField(_("month"))  # first day of first_due's month in settings.TIME_ZONE
@@ -59,8 +59,10 @@ class CallbackCase(models.Model):
 
     class Meta:
         ordering = ["first_due", "id"]
-        indexes = [models.Index(fields=["first_due"], name="reports_case_due"),
-                   models.Index(fields=["ticket", "-id"], name="reports_case_ticket")]
+        # Facts are keyed within their ticket: task and response ids are unique anyway, and a rebuild that
+        # replays a batch of tickets then never meets a row of a ticket outside the batch.
+        constraints = [models.UniqueConstraint(fields=["ticket", "first_task"], name="reports_case_unique_task")]
+        indexes = [models.Index(fields=["first_due"], name="reports_case_due")]
         verbose_name = _("callback case")
         verbose_name_plural = _("callback cases")
 
@@ -71,7 +73,7 @@ class CallbackCase(models.Model):
 class CallbackAttempt(models.Model):
     """One callback task of a case (the first call or a retry) and its outcome once it is made."""
 
-    task = models.PositiveBigIntegerField(_("callback task"), unique=True)
+    task = models.PositiveBigIntegerField(_("callback task"))
     ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="+")
     case = models.ForeignKey(CallbackCase, null=True, blank=True, on_delete=models.CASCADE, related_name="attempts")
     attempt = models.PositiveSmallIntegerField(_("attempt"), default=1)
@@ -88,6 +90,7 @@ class CallbackAttempt(models.Model):
 
     class Meta:
         ordering = ["task"]
+        constraints = [models.UniqueConstraint(fields=["ticket", "task"], name="reports_attempt_unique_task")]
         indexes = [models.Index(fields=["outcome_at"], name="reports_attempt_made",
                                 condition=Q(outcome_at__isnull=False))]
         verbose_name = _("callback attempt")
@@ -100,7 +103,7 @@ class CallbackAttempt(models.Model):
 class SurveyAnswer(models.Model):
     """One answered satisfaction survey: its CSAT (1–5) and NPS (0–10) scores and the agent they rate."""
 
-    response = models.PositiveBigIntegerField(_("survey response"), unique=True)
+    response = models.PositiveBigIntegerField(_("survey response"))
     ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="+")
     questionnaire = models.PositiveBigIntegerField(_("questionnaire"), null=True, blank=True)
     via = models.CharField(_("via"), max_length=20, blank=True)
@@ -114,6 +117,7 @@ class SurveyAnswer(models.Model):
 
     class Meta:
         ordering = ["answered_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["ticket", "response"], name="reports_answer_unique")]
         verbose_name = _("survey answer")
         verbose_name_plural = _("survey answers")
 

@@ -13,7 +13,7 @@ from kefu.audit.models import AuditAction
 from kefu.audit.services import record
 from kefu.core.errors import Forbidden
 from kefu.reports.access import can_export_reports
-from kefu.reports.facts import CODES, apply_event, clear_tickets
+from kefu.reports.facts import CODES, MemoryStore, apply_event, clear_tickets
 from kefu.reports.models import CallbackAttempt, CallbackCase, SurveyAnswer
 from kefu.reports.validation import ReportFilters
 from kefu.tickets.models import Ticket, TicketEvent
@@ -80,11 +80,12 @@ def _rebuild_batch(ticket_ids: list[int]) -> int:
     # meanwhile waits for this batch instead of adding its fact to rows that are being replaced.
     list(Ticket.objects.select_for_update().filter(pk__in=ticket_ids).values_list("pk", flat=True))
     clear_tickets(ticket_ids)
-    count = 0
+    store, count = MemoryStore(), 0
     # In the order they were written (id), which is the order the listener heard them in.
     for event in (TicketEvent.objects.filter(ticket_id__in=ticket_ids, code__in=CODES)
                   .only("id", "ticket_id", "code", "params", "actor_id", "created_at").order_by("id")
                   .iterator(chunk_size=2000)):
-        apply_event(event)
+        apply_event(event, store)
         count += 1
+    store.flush()
     return count
