@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from kefu.accounts.models import Team
 from kefu.core.errors import ValidationFailed
 from kefu.reports import selectors, services
-from kefu.reports.access import can_export_reports, require_reader
+from kefu.reports.access import TEAM, can_export_reports, report_scope, require_reader
 from kefu.reports.chart import month_chart
 from kefu.reports.definitions import NOTE, definitions
 from kefu.reports.validation import GROUPS, clean_filters, clean_group
@@ -49,8 +49,14 @@ def _context(request, now, group, filters, **extra) -> dict:
             "note": str(NOTE) % {"tz": settings.TIME_ZONE}, "tabs": tabs, "group": group, "filters": filters,
             "group_label": str(GROUP_LABELS[group]), "query": query.urlencode(),
             "can_export": can_export_reports(request.user),
-            "teams": Team.objects.filter(is_field_crew=False).order_by("name"),
+            "teams": _teams(request.user),
             "types": TicketType.objects.filter(active=True).order_by("code"), **extra}
+
+
+def _teams(user):
+    """The teams the filter offers: a team lead reads only their own team's figures."""
+    teams = Team.objects.filter(is_field_crew=False).order_by("name")
+    return teams.filter(pk=user.team_id) if report_scope(user) == TEAM else teams
 
 
 @login_required

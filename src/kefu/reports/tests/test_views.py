@@ -48,7 +48,9 @@ def test_an_agent_sees_only_their_own_figures_and_cannot_export(client, world, s
 
 
 def test_a_team_lead_sees_their_own_team_only(client, world, scenario, report_clock):
-    assert row_labels(page(client, world.lead, group="team")) == ["一班"]
+    response = page(client, world.lead, group="team")
+    assert row_labels(response) == ["一班"]
+    assert [t.name for t in response.context["teams"]] == ["一班"]
     assert row_labels(page(client, world.lead, group="agent")) == [
         str(world.agent), str(world.handler), "无坐席"]
 
