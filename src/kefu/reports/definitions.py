@@ -9,8 +9,9 @@ DEFINITIONS = [
        "÷ callback cases counted. A case starts when a resolved ticket gets its first callback task; it is "
        "counted in the period, team and type of that first task's due time, once it has ended (reached, or "
        "closed as unreachable with the team lead's approval) or that due time has passed — an open case not "
-       "yet due is not counted (shown as pending). By agent: who reached the customer; until then, who made "
-       "or holds the latest attempt.")),
+       "yet due is not counted (shown as pending), nor is a case cancelled because the ticket was reopened or "
+       "closed another way. By agent: who reached the customer; until then, who made or holds the latest "
+       "attempt.")),
     ("on_time", _("On-time rate"),
      _("Callbacks that reached the customer and were made before their task was due ÷ callbacks that reached "
        "the customer, counted in the month they were made. By agent: who made the call.")),

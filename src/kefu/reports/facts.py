@@ -142,7 +142,9 @@ def _scheduled(store, event: TicketEvent, params: dict) -> bool:
             case = CallbackCase(ticket_id=event.ticket_id, first_task=task, started_at=event.created_at,
                                 first_due=due, month=local_month(due))
             store.save(case)
-    else:  # a further attempt belongs to the ticket's latest case (cases of one ticket follow each other)
+    elif _int(params, "case") is not None:  # the case named by its first task (kefu.callbacks sends it)
+        case = store.case(event.ticket_id, _int(params, "case"))
+    else:  # else a further attempt belongs to the ticket's latest case (cases of one ticket follow each other)
         case = store.latest_case(event.ticket_id)
     attempt = _attempt(store, event, task)
     attempt.case, attempt.attempt, attempt.reason, attempt.due = case, _int(params, "attempt") or 1, reason, due
@@ -178,11 +180,14 @@ def _outcome(store, event: TicketEvent, params: dict) -> bool:
     # Only an open case changes: once reached, a later retry (after "not accepted") does not move it.
     if case is not None and case.state == CaseState.OPEN:
         case.agent_id = agent
-        if attempt.reached or outcome == "closed_unreachable":
-            case.state = CaseState.REACHED if attempt.reached else CaseState.CLOSED_UNREACHABLE
+        if attempt.reached or outcome in _ENDINGS:
+            case.state = CaseState.REACHED if attempt.reached else _ENDINGS[outcome]
             case.ended_at = event.created_at
         store.save(case, ["agent", "state", "ended_at"])
     return True
+
+
+_ENDINGS = {"closed_unreachable": CaseState.CLOSED_UNREACHABLE, "cancelled": CaseState.CANCELLED}
 
 
 def _answered(store, event: TicketEvent, params: dict) -> bool:

@@ -14,13 +14,15 @@ from django.utils.translation import gettext_lazy as _
 from kefu.reports.access import CENTER, OWN, TEAM, report_scope
 
 REACHED_OUTCOMES = ("accepted", "not_accepted", "new_need")
-OUTCOMES = (*REACHED_OUTCOMES, "unreachable", "not_convenient", "closed_unreachable")
+# "cancelled": the ticket was reopened or closed another way while the task was open (kefu.callbacks).
+OUTCOMES = (*REACHED_OUTCOMES, "unreachable", "not_convenient", "closed_unreachable", "cancelled")
 
 
 class CaseState(models.TextChoices):
     OPEN = "open", _("Open")
     REACHED = "reached", _("Customer reached")
     CLOSED_UNREACHABLE = "closed_unreachable", _("Closed, customer unreachable")
+    CANCELLED = "cancelled", _("Cancelled, no callback needed")
 
 
 class FactQuerySet(models.QuerySet):

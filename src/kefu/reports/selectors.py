@@ -30,7 +30,7 @@ def _rate(numerator: int, denominator: int) -> float | None:
 class Figures:
     """The counts of one row; every rate is derived from them, so rows and totals add up."""
 
-    cases: int = 0  # callback cases counted (ended, or first due time passed)
+    cases: int = 0  # callback cases counted (reached, closed unreachable, or open past the first due time)
     completed: int = 0  # of those, the customer was reached
     pending: int = 0  # open and not yet due: not counted
     reached: int = 0  # callbacks that reached the customer
@@ -109,7 +109,8 @@ def _grouped(user, filters: ReportFilters, key: str, now: datetime) -> dict:
     start, end = _period(filters)
     cases = (_scoped(CallbackCase, user, filters).filter(first_due__gte=start, first_due__lt=end)
              .values(key).order_by().annotate(
-                 cases=Count("id", filter=~Q(state=CaseState.OPEN) | Q(first_due__lte=now)),
+                 cases=Count("id", filter=Q(state__in=[CaseState.REACHED, CaseState.CLOSED_UNREACHABLE])
+                             | Q(state=CaseState.OPEN, first_due__lte=now)),
                  completed=Count("id", filter=Q(state=CaseState.REACHED)),
                  pending=Count("id", filter=Q(state=CaseState.OPEN, first_due__gt=now))))
     calls = (_scoped(CallbackAttempt, user, filters).filter(reached=True, outcome_at__gte=start, outcome_at__lt=end)

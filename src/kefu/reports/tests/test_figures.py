@@ -114,3 +114,29 @@ def test_bad_filters_are_refused_naming_the_field(db, kwargs, code, field):
     with pytest.raises(ValidationFailed) as info:
         clean_filters(today=date(2026, 4, 20), **kwargs)
     assert (info.value.code, info.value.field) == (code, field)
+
+
+def test_a_cancelled_case_is_not_counted(world, scenario):
+    """kefu.callbacks cancels the open task when the ticket is reopened or closed another way: no failure."""
+    ticket = world.ticket(now=at(3, 1))
+    scenario.cb.schedule(ticket, 601, at(3, 5), when=at(3, 4))
+    scenario.cb.outcome(ticket, 601, "cancelled", at(3, 4, 12), agent=None)
+    march = report(world.supervisor, "month").rows[0].figures
+    assert (march.completed, march.cases, march.pending, march.reached) == (2, 3, 0, 1)
+
+
+def test_an_attempt_joins_the_case_its_params_name(world):
+    """The callback queue sends the case (its first task) with every task; without it, the latest case."""
+    from kefu.reports.models import CallbackAttempt
+    from kefu.reports.tests.conftest import Callbacks
+    from kefu.tickets.events import emit
+    from kefu.tickets.models import EventCode
+
+    ticket, cb = world.ticket(now=at(3, 1)), Callbacks(world)
+    cb.schedule(ticket, 1, at(3, 2))
+    cb.schedule(ticket, 2, at(3, 3))
+    emit(ticket, EventCode.CALLBACK_SCHEDULED, actor=None, at=at(3, 4), params={
+        "task": 3, "case": 1, "due": at(3, 4).isoformat(), "attempt": 2, "reason": "unreachable"})
+    cb.schedule(ticket, 4, at(3, 5), attempt=2, reason="not_convenient")
+    cases = dict(CallbackAttempt.objects.values_list("task", "case__first_task"))
+    assert cases == {1: 1, 2: 2, 3: 1, 4: 2}

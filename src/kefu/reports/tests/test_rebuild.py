@@ -105,7 +105,8 @@ def test_rebuild_equals_the_listener_on_an_untidy_random_history(world):
     rng, cb = random.Random(6), Callbacks(world)
     tickets = [world.ticket(now=at(1, 1)) for _ in range(4)]
     agents = [world.agent, world.agent_b, world.handler]
-    outcomes = ["accepted", "not_accepted", "new_need", "unreachable", "not_convenient", "closed_unreachable"]
+    outcomes = ["accepted", "not_accepted", "new_need", "unreachable", "not_convenient", "closed_unreachable",
+                "cancelled"]
     for step in range(120):
         ticket, task, when = rng.choice(tickets), rng.randint(1, 25), at(1 + step // 40, 1 + step % 28)
         kind = rng.choice(["schedule", "resolved", "assign", "outcome", "outcome", "answer"])
