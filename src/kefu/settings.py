@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "kefu.memos",
     "kefu.briefing",
     "kefu.search",
+    "kefu.callbacks",
     "kefu.demo",
     "kefu.bench",
 ]
@@ -123,6 +124,8 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("KEFU_TIME_ZONE", "Asia/Shanghai")
+# The name agents say on outbound calls (callback script: "这里是…客服部，我的工号是…").
+KEFU_CENTER_NAME = env_str("KEFU_CENTER_NAME", "客服中心")
 USE_I18N = True
 USE_TZ = True
 

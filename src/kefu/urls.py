@@ -17,6 +17,7 @@ urlpatterns = [
     path("memos/", include("kefu.memos.urls")),
     path("briefing/", include("kefu.briefing.urls")),
     path("search/", include("kefu.search.urls")),
+    path("callbacks/", include("kefu.callbacks.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

@@ -34,6 +34,7 @@ NAV: list[NavItem] = [
     NavItem("tickets:team", _("Team queue"), _handles, "q"),
     NavItem("tickets:all", _("All tickets"), lambda u: u.role != Role.FIELD_CREW),
     NavItem("tickets:new", _("New ticket"), _handles, "n"),
+    NavItem("callbacks:queue", _("Callbacks"), _handles, "h"),
     NavItem("customers:list", _("Customers"), lambda u: u.role != Role.FIELD_CREW, "c"),
     NavItem("tickets:board", _("Queue board"), lambda u: u.role in CAN_SUPERVISE),
     NavItem("tickets:field", _("Field work"), lambda u: u.role == Role.FIELD_CREW),
