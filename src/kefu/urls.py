@@ -17,6 +17,8 @@ urlpatterns = [
     path("memos/", include("kefu.memos.urls")),
     path("briefing/", include("kefu.briefing.urls")),
     path("search/", include("kefu.search.urls")),
+    path("surveys/", include("kefu.surveys.urls")),
+    path("s/", include("kefu.surveys.public_urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

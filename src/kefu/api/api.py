@@ -28,6 +28,7 @@ from kefu.notify.api import router as notify_router  # noqa: E402
 from kefu.phrases.api import router as phrases_router  # noqa: E402
 from kefu.search.api import router as search_router  # noqa: E402
 from kefu.sla.api import router as sla_router  # noqa: E402
+from kefu.surveys.api import router as surveys_router  # noqa: E402
 from kefu.tickets.api import router as tickets_router  # noqa: E402
 
 api.add_router("/v1/", accounts_router)
@@ -42,3 +43,4 @@ api.add_router("/v1/help", help_router)
 api.add_router("/v1/memos", memos_router)
 api.add_router("/v1/briefings", briefing_router)
 api.add_router("/v1/search", search_router)
+api.add_router("/v1/surveys", surveys_router)
