@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "kefu.briefing",
     "kefu.search",
     "kefu.surveys",
+    "kefu.campaigns",
     "kefu.demo",
     "kefu.bench",
 ]

@@ -19,6 +19,7 @@ urlpatterns = [
     path("search/", include("kefu.search.urls")),
     path("surveys/", include("kefu.surveys.urls")),
     path("s/", include("kefu.surveys.public_urls")),
+    path("campaigns/", include("kefu.campaigns.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

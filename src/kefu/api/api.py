@@ -19,6 +19,7 @@ errors.install(api)
 # Routers are added here, one per app, in a fixed order so the OpenAPI document is stable.
 from kefu.accounts.api import router as accounts_router  # noqa: E402
 from kefu.briefing.api import router as briefing_router  # noqa: E402
+from kefu.campaigns.api import router as campaigns_router  # noqa: E402
 from kefu.cti.api import router as cti_router  # noqa: E402
 from kefu.customers.api import router as customers_router  # noqa: E402
 from kefu.knowledge.api import help_router  # noqa: E402
@@ -44,3 +45,4 @@ api.add_router("/v1/memos", memos_router)
 api.add_router("/v1/briefings", briefing_router)
 api.add_router("/v1/search", search_router)
 api.add_router("/v1/surveys", surveys_router)
+api.add_router("/v1/campaigns", campaigns_router)

@@ -39,6 +39,8 @@ NAV: list[NavItem] = [
     NavItem("briefing:list", _("Daily briefing"), lambda u: u.role != Role.FIELD_CREW, "b"),
     NavItem("search:search", _("Search"), lambda u: True, "s"),
     NavItem("surveys:manage", _("Surveys"), lambda u: u.role in CAN_SUPERVISE),
+    NavItem("campaigns:index", _("Campaigns"), lambda u: u.role in CAN_SUPERVISE),
+    NavItem("campaigns:mine", _("My calls"), _handles),
 ]
 
 

@@ -139,3 +139,21 @@ def test_results_count_every_choice_and_score_per_question_and_agent(world, surv
     assert by_kind["text"]["texts"] == ["很好"] * 4
     assert data["agents"] == [{"agent_id": world.agent.pk, "agent": world.agent.label, "responses": 4,
                                "csat": 50.0, "nps": 25.0}]
+
+
+def test_the_ticket_timeline_describes_survey_events(world, survey):
+    from django.utils import translation
+
+    from kefu.surveys.services import send_invitation
+    from kefu.tickets.timeline import timeline
+
+    ticket = world.ticket()
+    ticket = assign_ticket(actor=world.lead, ticket_id=ticket.pk, version=ticket.version, team_id=world.team_a.pk,
+                           assignee_id=world.agent.pk)
+    record_response(actor=world.agent, questionnaire_id=survey.pk, answers=good_answers(survey, 4, 8),
+                    ticket_id=ticket.pk, via="callback")
+    send_invitation(actor=world.agent, questionnaire_id=survey.pk, ticket_id=ticket.pk, channel="sms")
+    events = list(TicketEvent.objects.filter(ticket=ticket, code__startswith="survey_").order_by("id"))
+    with translation.override("zh-hans"):
+        details = [entry.detail for entry in timeline(events, {})]
+    assert details == ["回访时电话调查，满意度 4/5，推荐度 8/10，评价对象 agent", "已通过短信发送链接"]
