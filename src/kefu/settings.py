@@ -3,6 +3,7 @@
 import os
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from kefu.core.env import database_from_url, env_bool, env_choice, env_int, env_list, env_str
@@ -42,6 +43,8 @@ INSTALLED_APPS = [
     "kefu.briefing",
     "kefu.search",
     "kefu.callbacks",
+    "kefu.surveys",
+    "kefu.campaigns",
     "kefu.demo",
     "kefu.bench",
 ]
@@ -191,3 +194,10 @@ SMS_TIMEOUT = env_int("KEFU_SMS_TIMEOUT", 10)
 # template (TEMPLATE_ID[:variable…]) serves every other kind. `text` and `subject` are variables too.
 SMS_TEMPLATES = env_list("KEFU_SMS_TEMPLATES", [])
 SMS_DEFAULT_TEMPLATE = env_str("KEFU_SMS_DEFAULT_TEMPLATE")
+
+# Satisfaction surveys (CB3): the address customers reach kefu at (links in SMS and email), and how long a
+# survey link stays open.
+PUBLIC_URL = env_str("KEFU_PUBLIC_URL", "http://127.0.0.1:8000")
+SURVEY_LINK_DAYS = env_int("KEFU_SURVEY_LINK_DAYS", 7)
+if SURVEY_LINK_DAYS < 1:
+    raise ImproperlyConfigured("KEFU_SURVEY_LINK_DAYS must be at least 1")

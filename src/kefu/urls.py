@@ -18,6 +18,9 @@ urlpatterns = [
     path("briefing/", include("kefu.briefing.urls")),
     path("search/", include("kefu.search.urls")),
     path("callbacks/", include("kefu.callbacks.urls")),
+    path("surveys/", include("kefu.surveys.urls")),
+    path("s/", include("kefu.surveys.public_urls")),
+    path("campaigns/", include("kefu.campaigns.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

@@ -20,6 +20,7 @@ errors.install(api)
 from kefu.accounts.api import router as accounts_router  # noqa: E402
 from kefu.briefing.api import router as briefing_router  # noqa: E402
 from kefu.callbacks.api import router as callbacks_router  # noqa: E402
+from kefu.campaigns.api import router as campaigns_router  # noqa: E402
 from kefu.cti.api import router as cti_router  # noqa: E402
 from kefu.customers.api import router as customers_router  # noqa: E402
 from kefu.knowledge.api import help_router  # noqa: E402
@@ -29,6 +30,7 @@ from kefu.notify.api import router as notify_router  # noqa: E402
 from kefu.phrases.api import router as phrases_router  # noqa: E402
 from kefu.search.api import router as search_router  # noqa: E402
 from kefu.sla.api import router as sla_router  # noqa: E402
+from kefu.surveys.api import router as surveys_router  # noqa: E402
 from kefu.tickets.api import router as tickets_router  # noqa: E402
 
 api.add_router("/v1/", accounts_router)
@@ -44,3 +46,5 @@ api.add_router("/v1/memos", memos_router)
 api.add_router("/v1/briefings", briefing_router)
 api.add_router("/v1/search", search_router)
 api.add_router("/v1/callbacks", callbacks_router)
+api.add_router("/v1/surveys", surveys_router)
+api.add_router("/v1/campaigns", campaigns_router)

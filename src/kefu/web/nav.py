@@ -44,6 +44,9 @@ NAV: list[NavItem] = [
     NavItem("memos:inbox", _("Memo inbox"), lambda u: u.role in CAN_MANAGE_KNOWLEDGE),
     NavItem("briefing:list", _("Daily briefing"), lambda u: u.role != Role.FIELD_CREW, "b"),
     NavItem("search:search", _("Search"), lambda u: True, "s"),
+    NavItem("surveys:manage", _("Surveys"), lambda u: u.role in CAN_SUPERVISE),
+    NavItem("campaigns:index", _("Campaigns"), lambda u: u.role in CAN_SUPERVISE),
+    NavItem("campaigns:mine", _("My calls"), _handles),
 ]
 
 
