@@ -57,6 +57,11 @@ class FollowUpIn(Schema):
     type: str = "inquiry"
 
 
+class SurveyIn(Schema):
+    questionnaire_id: int
+    answers: dict = Field(..., description="question id → answer, as in POST /surveys/responses")
+
+
 class OutcomeIn(Schema):
     version: int
     outcome: str = Field(..., description="accepted, not_accepted, new_need, unreachable or not_convenient")
@@ -64,6 +69,7 @@ class OutcomeIn(Schema):
     answer: str = Field("", description="new_need answered on the phone")
     follow_up: FollowUpIn | None = Field(None, description="new_need that becomes a follow-up case (跟进个案)")
     call_at: datetime | None = Field(None, description="not_convenient: when the customer wants the call")
+    survey: SurveyIn | None = Field(None, description="the satisfaction survey taken on this call (reached only)")
 
 
 class ApprovalIn(Schema):
@@ -118,6 +124,8 @@ def outcome(request, task_id: int, payload: OutcomeIn):
     version = data.pop("version")
     follow_up = services.FollowUpCase(**data.pop("follow_up")) if data.get("follow_up") else None
     data.pop("follow_up", None)
+    survey = data.pop("survey", None)
+    data["survey"] = services.SurveyAnswers(**survey) if survey else None
     task = services.record_outcome(actor=request.auth, task_id=task_id, version=version,
                                    data=services.OutcomeInput(**data, follow_up=follow_up))
     return task_out(task)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kefu.accounts.models import User
 from kefu.accounts.roles import CAN_SUPERVISE, Role
-from kefu.callbacks.models import CallbackTask, Outcome, Reason
+from kefu.callbacks.models import REACHED, CallbackTask, Outcome, Reason
 from kefu.callbacks.scheduling import create_task, rule_of
 from kefu.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from kefu.tickets import services as tickets
@@ -136,6 +136,13 @@ class OutcomeInput:
     answer: str = ""  # new need answered on the spot
     follow_up: FollowUpCase | None = None  # new need that needs someone else
     call_at: dt.datetime | None = None  # not convenient: when the customer wants the call
+    survey: "SurveyAnswers | None" = None  # the satisfaction survey, taken once the customer is reached
+
+
+@dataclass
+class SurveyAnswers:
+    questionnaire_id: int
+    answers: dict
 
 
 def _clean(data: OutcomeInput, task: CallbackTask, at: dt.datetime) -> None:
@@ -178,6 +185,8 @@ def record_outcome(*, actor: User | None, task_id: int, version: int, data: Outc
         return task
     _finish(task, version, data.outcome, actor=actor, at=at, note=data.note)
     ticket = task.ticket
+    if data.survey is not None:
+        _take_survey(task, data.survey, actor=actor, at=at)
     if data.outcome in (Outcome.ACCEPTED, Outcome.NEW_NEED):
         if data.outcome == Outcome.NEW_NEED:
             _new_need(task, data, actor=actor, at=at)
@@ -193,6 +202,17 @@ def record_outcome(*, actor: User | None, task_id: int, version: int, data: Outc
                     case=task.case, rule=rule, attempt=task.attempt + 1, not_before=data.call_at,
                     assignee=task.assignee, excluded=task.excluded)
     return task
+
+
+def _take_survey(task: CallbackTask, survey: SurveyAnswers, *, actor, at: dt.datetime) -> None:
+    """Answers taken on this call (CB3); a bad answer refuses the whole outcome, so nothing half-recorded."""
+    from kefu.surveys.services import record_response
+
+    if task.outcome not in REACHED:
+        raise ValidationFailed(_("A survey is taken only when the customer was reached."), code="not_reached",
+                               field="survey")
+    record_response(actor=actor, questionnaire_id=survey.questionnaire_id, answers=survey.answers,
+                    ticket_id=task.ticket_id, callback_task_id=task.pk, via="callback", now=at)
 
 
 def _unreachable_count(task: CallbackTask) -> int:

@@ -16,6 +16,9 @@ from kefu.callbacks.models import CallbackTask, Outcome
 from kefu.callbacks.script import script_for
 from kefu.core.errors import ValidationFailed
 from kefu.core.pii import mask_phone
+from kefu.surveys.models import Questionnaire
+from kefu.surveys.selectors import questionnaire_for_ticket
+from kefu.surveys.validation import answer_errors, answers_from_post
 from kefu.tickets.models import TicketType
 from kefu.web.htmx import error_context, form_int, page, render, run_action
 
@@ -84,7 +87,9 @@ def _when(value: str, field: str):
 
 def _task_context(user, task: CallbackTask, **extra) -> dict:
     ticket = task.ticket
+    questionnaire = questionnaire_for_ticket(ticket) if task.state == "open" else None
     return {"task": task, "ticket": ticket, "script": script_for(ticket, user), "outcomes": OUTCOMES,
+            "questionnaire": questionnaire,
             "masked_phone": mask_phone(ticket.contact_phone) if ticket.contact_phone else "",
             "types": TicketType.objects.filter(active=True).order_by("position", "id"),
             "can_record": task.state == "open" and (task.assignee_id == user.pk or user.role in CAN_SUPERVISE),
@@ -106,6 +111,18 @@ def task(request, task_id: int):
     return render(request, "callbacks/task.html", _task_context(request.user, _load(request.user, task_id)))
 
 
+def _survey_input(post) -> services.SurveyAnswers | None:
+    """The survey fields of the call screen, if the agent asked any of the questions."""
+    questionnaire_id = form_int(post.get("questionnaire_id"), "questionnaire_id")
+    questionnaire = Questionnaire.objects.filter(pk=questionnaire_id).first() if questionnaire_id else None
+    if questionnaire is None:
+        return None
+    answers = answers_from_post(questionnaire, post)
+    if not any(v not in ("", [], None) for v in answers.values()):
+        return None  # the customer declined the survey: the outcome stands without it
+    return services.SurveyAnswers(questionnaire_id=questionnaire.pk, answers=answers)
+
+
 def _outcome_input(post) -> services.OutcomeInput:
     follow_up = None
     if post.get("follow_up_title", "").strip():
@@ -114,7 +131,7 @@ def _outcome_input(post) -> services.OutcomeInput:
                                           type=post.get("follow_up_type") or "inquiry")
     return services.OutcomeInput(outcome=post.get("outcome", ""), note=post.get("note", ""),
                                  answer=post.get("answer", ""), follow_up=follow_up,
-                                 call_at=_when(post.get("call_at", ""), "call_at"))
+                                 call_at=_when(post.get("call_at", ""), "call_at"), survey=_survey_input(post))
 
 
 @login_required
@@ -136,8 +153,10 @@ def act(request, task_id: int, action: str):
     }
 
     def refused(exc):
-        context = _task_context(request.user, _load(request.user, task_id), posted=post, form=action,
-                                **error_context(exc))
+        errors = error_context(exc)
+        if exc.field and exc.field.startswith("answers."):  # every bad answer under its question
+            errors["field_errors"] = answer_errors(exc)
+        context = _task_context(request.user, _load(request.user, task_id), posted=post, form=action, **errors)
         return render(request, "callbacks/task.html", context, status=exc.status)
 
     return run_action(calls, action, refused) or redirect("callbacks:queue")
