@@ -60,6 +60,9 @@ def api(client):
         def patch(self, path, body=None, **extra):
             return self.call("patch", path, body, **extra)
 
+        def put(self, path, body=None, **extra):
+            return self.call("put", path, body, **extra)
+
     return Api()
 
 

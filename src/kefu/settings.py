@@ -3,6 +3,7 @@
 import os
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from kefu.core.env import database_from_url, env_bool, env_choice, env_int, env_list, env_str
@@ -41,6 +42,9 @@ INSTALLED_APPS = [
     "kefu.memos",
     "kefu.briefing",
     "kefu.search",
+    "kefu.callbacks",
+    "kefu.surveys",
+    "kefu.campaigns",
     "kefu.reports",
     "kefu.demo",
     "kefu.bench",
@@ -124,6 +128,8 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("KEFU_TIME_ZONE", "Asia/Shanghai")
+# The name agents say on outbound calls (callback script: "这里是…客服部，我的工号是…").
+KEFU_CENTER_NAME = env_str("KEFU_CENTER_NAME", "客服中心")
 USE_I18N = True
 USE_TZ = True
 
@@ -189,3 +195,10 @@ SMS_TIMEOUT = env_int("KEFU_SMS_TIMEOUT", 10)
 # template (TEMPLATE_ID[:variable…]) serves every other kind. `text` and `subject` are variables too.
 SMS_TEMPLATES = env_list("KEFU_SMS_TEMPLATES", [])
 SMS_DEFAULT_TEMPLATE = env_str("KEFU_SMS_DEFAULT_TEMPLATE")
+
+# Satisfaction surveys (CB3): the address customers reach kefu at (links in SMS and email), and how long a
+# survey link stays open.
+PUBLIC_URL = env_str("KEFU_PUBLIC_URL", "http://127.0.0.1:8000")
+SURVEY_LINK_DAYS = env_int("KEFU_SURVEY_LINK_DAYS", 7)
+if SURVEY_LINK_DAYS < 1:
+    raise ImproperlyConfigured("KEFU_SURVEY_LINK_DAYS must be at least 1")

@@ -47,6 +47,8 @@ def ensure_reference_data() -> None:
 
     A transactional test (threads, real commits) ends with a flush that removes migration data, so the
     world puts it back before every build; both installers skip what exists."""
+    from kefu.callbacks.defaults import install_default_rules
+    from kefu.callbacks.models import CallbackRule
     from kefu.core.configcache import invalidate_all
     from kefu.phrases.defaults import install_default_phrases
     from kefu.phrases.models import Phrase
@@ -56,6 +58,7 @@ def ensure_reference_data() -> None:
     from kefu.tickets.models import TicketField, TicketType
 
     install_default_types(TicketType, TicketField)
+    install_default_rules(CallbackRule, TicketType)
     sla_defaults.install(BusinessCalendar, SlaPolicy, EscalationRung, TicketType)
     install_default_phrases(Phrase)
     invalidate_all()

@@ -19,6 +19,8 @@ errors.install(api)
 # Routers are added here, one per app, in a fixed order so the OpenAPI document is stable.
 from kefu.accounts.api import router as accounts_router  # noqa: E402
 from kefu.briefing.api import router as briefing_router  # noqa: E402
+from kefu.callbacks.api import router as callbacks_router  # noqa: E402
+from kefu.campaigns.api import router as campaigns_router  # noqa: E402
 from kefu.cti.api import router as cti_router  # noqa: E402
 from kefu.customers.api import router as customers_router  # noqa: E402
 from kefu.knowledge.api import help_router  # noqa: E402
@@ -29,6 +31,7 @@ from kefu.phrases.api import router as phrases_router  # noqa: E402
 from kefu.reports.api import router as reports_router  # noqa: E402
 from kefu.search.api import router as search_router  # noqa: E402
 from kefu.sla.api import router as sla_router  # noqa: E402
+from kefu.surveys.api import router as surveys_router  # noqa: E402
 from kefu.tickets.api import router as tickets_router  # noqa: E402
 
 api.add_router("/v1/", accounts_router)
@@ -43,4 +46,7 @@ api.add_router("/v1/help", help_router)
 api.add_router("/v1/memos", memos_router)
 api.add_router("/v1/briefings", briefing_router)
 api.add_router("/v1/search", search_router)
+api.add_router("/v1/callbacks", callbacks_router)
+api.add_router("/v1/surveys", surveys_router)
+api.add_router("/v1/campaigns", campaigns_router)
 api.add_router("/v1/reports", reports_router)

@@ -177,10 +177,36 @@ class Replay:
         self.version[case.key] = ticket.version
 
     def do_move(self, case: Case, step: Step) -> None:
-        """One transition along the type's lifecycle."""
+        """One transition along the type's lifecycle; closing a ticket that waits for its callback makes the call."""
+        if step.params["to"] == "closed" and self.close_by_callback(case, step):
+            return
         ticket = transition_ticket(actor=step.actor, ticket_id=self.pk[case.key], version=self.version[case.key],
                                    to=step.params["to"], reason=step.params.get("reason", ""), now=step.at)
         self.version[case.key] = ticket.version
+
+    def close_by_callback(self, case: Case, step: Step) -> bool:
+        """The real way a called-back ticket closes: the callback is made and the customer accepts (CB2);
+        a complaint first gets its findings (TK7). False when the ticket has no callback waiting."""
+        from kefu.callbacks.models import CallbackTask
+        from kefu.callbacks.services import OutcomeInput, assign_task, record_outcome
+        from kefu.tickets.services import record_complaint_findings
+
+        pk = self.pk[case.key]
+        task = CallbackTask.objects.filter(ticket_id=pk, state=CallbackTask.State.OPEN).first()
+        if task is None:
+            return False
+        ticket = Ticket.objects.select_related("ticket_type").get(pk=pk)
+        if ticket.ticket_type.is_complaint:
+            record_complaint_findings(actor=step.actor, ticket_id=pk, version=self.version[case.key], now=step.at,
+                                      responsible_party=ticket.team.name if ticket.team_id else "客服部",
+                                      content=ticket.title, result="已向客户说明处理结果并致歉，责任人已整改")
+        if task.assignee_id != step.actor.pk:
+            task = assign_task(actor=None, task_id=task.pk, version=task.version, assignee_id=step.actor.pk,
+                               now=step.at)
+        record_outcome(actor=step.actor, task_id=task.pk, version=task.version, now=step.at,
+                       data=OutcomeInput(outcome="accepted", note="客户表示认可"))
+        self.read_version(case.key)
+        return True
 
     def do_message(self, case: Case, step: Step) -> None:
         """A reply, internal note or customer message; its ticket's version moves."""

@@ -17,7 +17,10 @@ _insert_clocks = PreparedInsert(TicketClock)
 # Events this app writes itself, or that change nothing a clock depends on.
 _IGNORED = {EventCode.SLA_WARNING, EventCode.SLA_BREACHED, EventCode.SLA_RECOMPUTED, EventCode.ESCALATED,
             EventCode.PHONE_REVEALED, EventCode.NOTE_ADDED, EventCode.LINKED, EventCode.FOLLOW_UP_CREATED,
-            EventCode.FOLLOW_UP_DONE, EventCode.CHILD_ADDED, EventCode.PARENT_SET}
+            EventCode.FOLLOW_UP_DONE, EventCode.CHILD_ADDED, EventCode.PARENT_SET, EventCode.CALLBACK_SCHEDULED,
+            EventCode.CALLBACK_ASSIGNED, EventCode.CALLBACK_OUTCOME, EventCode.FOLLOW_UP_CASE, EventCode.SURVEY_SENT,
+            EventCode.SURVEY_ANSWERED, EventCode.COMPLAINT_RECORDED, EventCode.CLOSE_OVERRIDDEN,
+            EventCode.REFERRED_TO_MANAGER, EventCode.MANAGER_DECIDED, EventCode.MEMO_ASKED, EventCode.MEMO_ANSWERED}
 _RECOMPUTE_FIELDS = {"ticket_type", "priority", "customer"}
 
 

@@ -16,12 +16,18 @@ from kefu.tickets import selectors, services
 from kefu.tickets.models import TicketType
 from kefu.tickets.schemas import (
     AssignIn,
+    ComplaintIn,
+    ComplaintOut,
+    DecisionIn,
     DispatchIn,
     LinkIn,
     MergeIn,
     MessageIn,
+    OverrideCloseIn,
     ParentIn,
     PhoneOut,
+    ReferralIn,
+    ReferralOut,
     ReopenIn,
     TicketCreateIn,
     TicketDetailOut,
@@ -30,9 +36,11 @@ from kefu.tickets.schemas import (
     TicketTypeOut,
     TicketUpdateIn,
     TransitionIn,
+    referral_out,
     ticket_out,
     timeline_entry,
 )
+from kefu.tickets.services.complaints import closed_loop_missing
 
 router = Router(tags=["tickets"])
 
@@ -182,3 +190,37 @@ def parent(request, ticket_id: int, payload: ParentIn):
 @router.post("/{int:ticket_id}/reveal-phone", response={200: PhoneOut, **ERRORS})
 def reveal_phone(request, ticket_id: int):
     return {"phone": services.reveal_contact_phone(actor=request.auth, ticket_id=ticket_id)}
+
+
+@router.put("/{int:ticket_id}/complaint", response={200: ComplaintOut, **ERRORS})
+def record_complaint(request, ticket_id: int, payload: ComplaintIn):
+    """Record the closed-loop findings of a complaint (TK7); `missing` lists what still blocks closing."""
+    rec = services.record_complaint_findings(actor=request.auth, ticket_id=ticket_id, **payload.dict())
+    return {"ticket_id": ticket_id, "responsible_party": rec.responsible_party,
+            "responsible_team_id": rec.responsible_team_id, "content": rec.content, "result": rec.result,
+            "recorded_at": rec.recorded_at, "missing": closed_loop_missing(rec.ticket)}
+
+
+@router.post("/{int:ticket_id}/override-close", response={200: TicketOut, **ERRORS})
+def override_close(request, ticket_id: int, payload: OverrideCloseIn):
+    """A team lead or above closes a resolved complaint without the customer's acceptance, with a reason."""
+    return ticket_out(services.override_close(actor=request.auth, ticket_id=ticket_id, **payload.dict()))
+
+
+@router.post("/{int:ticket_id}/referrals", response={201: ReferralOut, **ERRORS})
+def refer(request, ticket_id: int, payload: ReferralIn):
+    """Pass an out-of-scope request to a manager (TK8); replies to the customer wait for the decision."""
+    return Status(201, referral_out(services.refer_to_manager(actor=request.auth, ticket_id=ticket_id,
+                                                              **payload.dict())))
+
+
+@router.get("/referrals", response={200: list[ReferralOut], **ERRORS})
+def list_referrals(request, state: str = "pending"):
+    """Referrals addressed to the caller (a manager), oldest first; on tickets the caller may see."""
+    qs = selectors.referrals_for(request.auth, state=state)
+    return [referral_out(r) for r in qs[:200]]
+
+
+@router.post("/referrals/{int:referral_id}/decision", response={200: ReferralOut, **ERRORS})
+def decide(request, referral_id: int, payload: DecisionIn):
+    return referral_out(services.decide_referral(actor=request.auth, referral_id=referral_id, **payload.dict()))

@@ -326,3 +326,57 @@ class FollowUp(models.Model):
 
     def __str__(self):
         return f"{self.ticket_id} {self.kind}"
+
+
+class ComplaintRecord(models.Model):
+    """The closed-loop findings of a complaint (TK7): who is responsible, what happened, how it was handled."""
+
+    ticket = models.OneToOneField(Ticket, on_delete=models.CASCADE, related_name="complaint_record")
+    responsible_party = models.CharField(_("responsible party"), max_length=100, blank=True)
+    responsible_team = models.ForeignKey("accounts.Team", null=True, blank=True, on_delete=models.PROTECT,
+                                         related_name="+", verbose_name=_("responsible department"))
+    content = models.TextField(_("verified complaint content"), blank=True)
+    result = models.TextField(_("handling result"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("complaint findings")
+        verbose_name_plural = _("complaint findings")
+
+    def __str__(self):
+        return f"{self.ticket_id} {self.responsible_party}"
+
+
+class ManagerReferral(models.Model):
+    """An out-of-scope request passed to a manager (TK8); replies to the customer wait for the decision."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for the manager")
+        DECIDED = "decided", _("Decided")
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="referrals")
+    question = models.TextField(_("question for the manager"))
+    manager = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="referrals",
+                                verbose_name=_("manager"))
+    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    asked_at = models.DateTimeField()
+    state = models.CharField(max_length=20, choices=State.choices, default=State.PENDING)
+    decision = models.TextField(_("decision"), blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["asked_at", "id"]
+        indexes = [models.Index(fields=["manager", "state", "asked_at"], name="referral_inbox")]
+        constraints = [
+            # One open question per ticket at a time: the reply waits for exactly one decision.
+            models.UniqueConstraint(fields=["ticket"], condition=Q(state="pending"), name="referral_one_pending"),
+        ]
+        verbose_name = _("manager referral")
+        verbose_name_plural = _("manager referrals")
+
+    def __str__(self):
+        return f"{self.ticket_id} → {self.manager_id} {self.state}"

@@ -95,6 +95,57 @@ class ParentIn(Schema):
     parent_id: int
 
 
+class ComplaintIn(Schema):
+    version: int
+    responsible_party: str = ""
+    responsible_team_id: int | None = None
+    content: str = ""
+    result: str = ""
+
+
+class ComplaintOut(Schema):
+    ticket_id: int
+    responsible_party: str
+    responsible_team_id: int | None
+    content: str
+    result: str
+    recorded_at: datetime
+    missing: list[str] = Field(..., description="What the complaint still lacks before it may close")
+
+
+class OverrideCloseIn(Schema):
+    version: int
+    reason: str
+
+
+class ReferralIn(Schema):
+    question: str
+    manager_id: int
+
+
+class DecisionIn(Schema):
+    decision: str
+
+
+class ReferralOut(Schema):
+    id: int
+    ticket_id: int
+    ticket_number: str
+    question: str
+    manager_id: int
+    asked_by_id: int | None
+    asked_at: datetime
+    state: str
+    decision: str
+    decided_at: datetime | None
+
+
+def referral_out(r) -> dict:
+    return {"id": r.pk, "ticket_id": r.ticket_id, "ticket_number": f"GD{r.ticket_id:08d}", "question": r.question,
+            "manager_id": r.manager_id, "asked_by_id": r.asked_by_id, "asked_at": r.asked_at, "state": r.state,
+            "decision": r.decision, "decided_at": r.decided_at}
+
+
 class CustomerRef(Schema):
     id: int
     name: str

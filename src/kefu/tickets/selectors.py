@@ -6,9 +6,10 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kefu.accounts.roles import Role
 from kefu.core.errors import NotFound, ValidationFailed
 from kefu.tickets.lifecycle import Status
-from kefu.tickets.models import Ticket, TicketMessage
+from kefu.tickets.models import ManagerReferral, Ticket, TicketMessage
 
 MAX_PAGE_SIZE = 100
 
@@ -106,3 +107,13 @@ def ticket_detail(user, ticket_id: int) -> tuple[Ticket, list, dict[int, TicketM
     events = list(ticket.events.select_related("actor").order_by("created_at", "id"))
     messages = {m.pk: m for m in ticket.messages.all()}
     return ticket, events, messages
+
+
+def referrals_for(user, *, state: str = "pending"):
+    """The manager's inbox: referrals addressed to `user` (all of them for a director or admin)."""
+    if state not in ManagerReferral.State.values:
+        raise ValidationFailed(_("Unknown state."), code="invalid_choice", field="state")
+    qs = ManagerReferral.objects.filter(state=state, ticket__in=Ticket.objects.visible_to(user))
+    if user.role not in (Role.DIRECTOR, Role.ADMIN):
+        qs = qs.filter(manager_id=user.pk)
+    return qs.select_related("ticket", "asked_by", "manager").order_by("asked_at", "id")

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from kefu.accounts.models import Team, User
 from kefu.tickets.lifecycle import Status
-from kefu.tickets.models import EventCode, Ticket, TicketEvent, TicketMessage
+from kefu.tickets.models import ComplaintRecord, EventCode, Ticket, TicketEvent, TicketMessage
 
 
 @dataclass
@@ -37,6 +37,13 @@ def _when(value) -> str:
 def _field_label(name: str) -> str:
     try:
         return str(Ticket._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name
+
+
+def _complaint_label(name: str) -> str:
+    try:
+        return str(ComplaintRecord._meta.get_field(name).verbose_name)
     except FieldDoesNotExist:
         return name
 
@@ -112,6 +119,12 @@ def _detail(e: TicketEvent, names: _Names) -> str:
         return "：".join(x for x in (p.get("result", ""), p.get("notes", "")) if x)
     if code == EventCode.FOLLOW_UP_DONE:
         return p.get("result", "")
+    if code == EventCode.CLOSE_OVERRIDDEN:
+        return p.get("reason", "")
+    if code == EventCode.REFERRED_TO_MANAGER:
+        return _("to %(name)s") % {"name": names.user(p.get("manager"))}
+    if code == EventCode.COMPLAINT_RECORDED:
+        return "、".join(_complaint_label(name) for name in p.get("fields", []))
     return ""
 
 

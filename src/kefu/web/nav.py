@@ -31,19 +31,28 @@ def _handles(user) -> bool:
     return user.role in CAN_HANDLE_TICKETS and user.role != Role.FIELD_CREW
 
 
+def _decides(user) -> bool:
+    return user.role in (Role.MANAGER, Role.DIRECTOR, Role.ADMIN)
+
+
 NAV: list[NavItem] = [
     NavItem("tickets:mine", _("My tickets"), _handles, "m"),
     NavItem("tickets:team", _("Team queue"), _handles, "q"),
     NavItem("tickets:all", _("All tickets"), lambda u: u.role != Role.FIELD_CREW),
     NavItem("tickets:new", _("New ticket"), _handles, "n"),
+    NavItem("callbacks:queue", _("Callbacks"), _handles, "h"),
     NavItem("customers:list", _("Customers"), lambda u: u.role != Role.FIELD_CREW, "c"),
     NavItem("tickets:board", _("Queue board"), lambda u: u.role in CAN_SUPERVISE),
     NavItem("tickets:field", _("Field work"), lambda u: u.role == Role.FIELD_CREW),
+    NavItem("tickets:referrals", _("Referrals to decide"), _decides),
     NavItem("knowledge:list", _("Knowledge base"), lambda u: u.role != Role.FIELD_CREW, "k"),
     NavItem("memos:mine", _("My memos"), _handles),
     NavItem("memos:inbox", _("Memo inbox"), lambda u: u.role in CAN_MANAGE_KNOWLEDGE),
     NavItem("briefing:list", _("Daily briefing"), lambda u: u.role != Role.FIELD_CREW, "b"),
     NavItem("search:search", _("Search"), lambda u: True, "s"),
+    NavItem("surveys:manage", _("Surveys"), lambda u: u.role in CAN_SUPERVISE),
+    NavItem("campaigns:index", _("Campaigns"), lambda u: u.role in CAN_SUPERVISE),
+    NavItem("campaigns:mine", _("My calls"), _handles),
     NavItem("reports:callbacks", _("Callback report"), _reads_reports),
 ]
 

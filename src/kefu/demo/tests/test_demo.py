@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 DEMO_EVENTS = {EventCode.CREATED, EventCode.STATUS_CHANGED, EventCode.ASSIGNED, EventCode.DISPATCHED,
                EventCode.REPLIED, EventCode.NOTE_ADDED, EventCode.CUSTOMER_MESSAGE, EventCode.REOPENED,
                EventCode.LINKED, EventCode.MERGED_INTO, EventCode.MERGED_FROM, EventCode.PARENT_SET,
-               EventCode.CHILD_ADDED}
+               EventCode.CHILD_ADDED, EventCode.COMPLAINT_RECORDED}
 
 
 def _titles_after_loading(seed: int) -> tuple[list[str], list[str]]:
@@ -188,3 +188,16 @@ def test_demo_has_knowledge_phrases_memos_and_a_read_briefing(demo):
     assert Memo.objects.filter(status="answered").exists() and Memo.objects.filter(briefing_date__isnull=False).exists()
     briefing = Briefing.objects.get(status="published")
     assert briefing.reads.count() == 3
+
+
+def test_called_back_tickets_close_through_their_callback_and_complaints_through_the_loop(demo):
+    from kefu.callbacks.models import CallbackTask
+    from kefu.tickets.models import ComplaintRecord
+
+    closed = Ticket.objects.filter(status="closed")
+    accepted = set(CallbackTask.objects.filter(outcome="accepted").values_list("ticket_id", flat=True))
+    closed_complaints = set(closed.filter(ticket_type__is_complaint=True).values_list("pk", flat=True))
+    assert closed_complaints and closed_complaints <= accepted
+    assert closed_complaints <= set(ComplaintRecord.objects.values_list("ticket_id", flat=True))
+    # Resolved tickets still wait in the callback queue, so the demo's callback screen has work on it.
+    assert CallbackTask.objects.filter(state="open").exists()

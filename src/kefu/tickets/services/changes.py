@@ -13,7 +13,9 @@ from kefu.tickets.events import emit
 from kefu.tickets.lifecycle import DONE_STATUSES, OPEN_STATUSES, Status
 from kefu.tickets.models import EventCode, Ticket
 from kefu.tickets.services.common import check_version, load_ticket, require_handler, save
+from kefu.tickets.services.complaints import refuse_open_loop
 from kefu.tickets.services.create import resolve_customer, resolve_routing
+from kefu.tickets.services.referrals import refuse_while_referred
 
 _TEXT_LIMITS = {"description": v.MAX_TEXT, "cause": v.MAX_TEXT, "handling": v.MAX_TEXT,
                 "reporter_name": 100, "location": 300, "channel_ref": 100}
@@ -117,6 +119,10 @@ def transition_ticket(*, actor: User | None, ticket_id: int, version: int, to: s
     if to in DONE_STATUSES and ticket.children.filter(is_open=True).exists():
         raise ValidationFailed(_("This ticket has open child tickets; resolve them first."),
                                code="open_children", field="to")
+    if to in DONE_STATUSES:
+        refuse_while_referred(ticket, field="to")
+    if to == Status.CLOSED:
+        refuse_open_loop(ticket)
     at = now or timezone.now()
     previous = ticket.status
     save(ticket, version, _status_side_effects(ticket, to, at))

@@ -12,6 +12,7 @@ from kefu.tickets import validation as v
 from kefu.tickets.events import emit
 from kefu.tickets.models import EventCode, TicketMessage
 from kefu.tickets.services.common import bump, check_version, load_ticket, require_handler
+from kefu.tickets.services.referrals import refuse_while_referred
 
 _EVENT_FOR_KIND = {
     TicketMessage.Kind.REPLY: EventCode.REPLIED,
@@ -31,6 +32,8 @@ def add_message(*, actor: User | None, ticket_id: int, kind: str, body: str, ver
     ticket = load_ticket(actor, ticket_id)
     if version is not None:
         check_version(ticket, version)
+    if kind == TicketMessage.Kind.REPLY:
+        refuse_while_referred(ticket, field="body")
     body = v.clean_text(body, field="body")
     if not body:
         raise ValidationFailed(_("The message is empty."), code="required", field="body")

@@ -102,6 +102,35 @@ def _complete(request, ticket_id):
                                  result=request.POST.get("result", ""), notes=request.POST.get("notes", ""))
 
 
+def _complaint(request, ticket_id):
+    post = request.POST
+    services.record_complaint_findings(
+        actor=request.user, ticket_id=ticket_id, version=_version(post),
+        responsible_party=post.get("responsible_party", ""), content=post.get("content", ""),
+        result=post.get("result", ""),
+        responsible_team_id=int_or_none(post.get("responsible_team_id"), "responsible_team_id"))
+
+
+def _override(request, ticket_id):
+    services.override_close(actor=request.user, ticket_id=ticket_id, version=_version(request.POST),
+                            reason=request.POST.get("reason", ""))
+
+
+def _refer(request, ticket_id):
+    manager = int_or_none(request.POST.get("manager_id"), "manager_id")
+    if manager is None:
+        raise ValidationFailed(_("Choose a manager."), code="required", field="manager_id")
+    services.refer_to_manager(actor=request.user, ticket_id=ticket_id, manager_id=manager,
+                              question=request.POST.get("question", ""))
+
+
+def _decide(request, ticket_id):
+    referral = int_or_none(request.POST.get("referral_id"), "referral_id")
+    if referral is None:
+        raise ValidationFailed(_("This field is required."), code="required", field="referral_id")
+    services.decide_referral(actor=request.user, referral_id=referral, decision=request.POST.get("decision", ""))
+
+
 _EDITABLE_TEXT = ("title", "description", "reporter_name", "location", "cause", "handling", "contact_phone")
 
 
@@ -134,7 +163,8 @@ def _edit(request, ticket_id):
 
 ACTIONS = {"reply": _reply, "transition": _transition, "reopen": _reopen, "assign": _assign,
            "dispatch": _dispatch, "escalate": _escalate, "link": _link, "merge": _merge, "edit": _edit,
-           "arrive": _arrive, "complete": _complete}
+           "arrive": _arrive, "complete": _complete, "complaint": _complaint, "override": _override,
+           "refer": _refer, "decide": _decide}
 
 
 @login_required

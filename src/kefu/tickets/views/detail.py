@@ -10,6 +10,7 @@ from kefu.phrases.selectors import phrases_for_ticket
 from kefu.tickets import selectors
 from kefu.tickets.lifecycle import DONE_STATUSES, Priority, Status
 from kefu.tickets.models import Ticket, TicketLink
+from kefu.tickets.panels import panels_for
 from kefu.tickets.timeline import timeline
 from kefu.web.htmx import page, render
 
@@ -40,7 +41,7 @@ def ticket_context(user, ticket_id: int, *, posted=None, form: str = "", **extra
     handler = user.role in CAN_HANDLE_TICKETS
     next_statuses = [(s, Status(s).label) for s in ticket.ticket_type.allowed_next(ticket.status)]
     links = list(TicketLink.objects.filter(Q(source=ticket) | Q(target=ticket)).select_related("source", "target"))
-    return {
+    context = {
         "ticket": ticket, "entries": timeline(events, messages), "clocks": clocks_for(ticket),
         "custom_fields": [(f, ticket.custom.get(f.key, "")) for f in ticket.ticket_type.fields.all()],
         "masked_phone": mask_phone(ticket.contact_phone) if ticket.contact_phone else "",
@@ -56,6 +57,8 @@ def ticket_context(user, ticket_id: int, *, posted=None, form: str = "", **extra
         "phrases": phrases_for_ticket(user, ticket) if handler else [],
         "posted": posted or {}, "form": form, **extra,
     }
+    context["panels"], context["side_panels"] = panels_for(user, ticket, context)
+    return context
 
 
 @login_required

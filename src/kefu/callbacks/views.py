@@ -1,0 +1,162 @@
+"""The callback screens: the agent's list and the pull button, the lead's pool and approvals, the call itself."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kefu.accounts.models import User
+from kefu.accounts.roles import CAN_HANDLE_TICKETS, CAN_SUPERVISE, Role
+from kefu.callbacks import selectors, services
+from kefu.callbacks.models import CallbackTask, Outcome
+from kefu.callbacks.script import script_for
+from kefu.core.errors import ValidationFailed
+from kefu.core.pii import mask_phone
+from kefu.surveys.models import Questionnaire
+from kefu.surveys.selectors import questionnaire_for_ticket
+from kefu.surveys.validation import answer_errors, answers_from_post
+from kefu.tickets.models import TicketType
+from kefu.web.htmx import error_context, form_int, page, render, run_action
+
+OUTCOMES = [(o.value, o.label) for o in Outcome if o not in (Outcome.CLOSED_UNREACHABLE, Outcome.CANCELLED)]
+
+
+def _caller(user) -> None:
+    if user.role not in CAN_HANDLE_TICKETS or user.role == Role.FIELD_CREW:
+        raise PermissionDenied
+
+
+def _queue_context(user, **extra) -> dict:
+    lead = user.role in CAN_SUPERVISE
+    agents = (User.objects.filter(is_active=True, role__in=CAN_HANDLE_TICKETS).exclude(role=Role.FIELD_CREW)
+              .filter(team_id=user.team_id) if lead and user.team_id else User.objects.none())
+    return {"mine": list(selectors.my_tasks(user)[:selectors.LIST_LIMIT]),
+            "pool": list(selectors.team_pool(user)[:selectors.LIST_LIMIT]),
+            "team_open": list(selectors.team_open(user)[:selectors.LIST_LIMIT]) if lead else [],
+            "approvals": list(selectors.awaiting_approval(user)[:selectors.LIST_LIMIT]) if lead else [],
+            "is_lead": lead, "agents": list(agents.order_by("agent_no")), "posted": {}, "form": "", **extra}
+
+
+@login_required
+@page
+def queue(request):
+    _caller(request.user)
+    return render(request, "callbacks/queue.html", _queue_context(request.user))
+
+
+@login_required
+@require_POST
+@page
+def pull(request):
+    _caller(request.user)
+    task = services.pull_next(actor=request.user)
+    if task is None:
+        return render(request, "callbacks/queue.html", _queue_context(request.user, empty_pull=True))
+    return redirect("callbacks:task", task.pk)
+
+
+def _refused_queue(request, task_id: int):
+    return lambda exc: render(request, "callbacks/queue.html",
+                              _queue_context(request.user, posted=request.POST, error_task=task_id,
+                                             **error_context(exc)), status=exc.status)
+
+
+@login_required
+@require_POST
+@page
+def assign(request, task_id: int):
+    post = request.POST
+    calls = {"assign": lambda: services.assign_task(
+        actor=request.user, task_id=task_id, version=form_int(post.get("version"), "version"),
+        assignee_id=form_int(post.get("assignee_id"), "assignee_id") or 0)}
+    return run_action(calls, "assign", _refused_queue(request, task_id)) or redirect("callbacks:queue")
+
+
+def _when(value: str, field: str):
+    if not value:
+        return None
+    parsed = parse_datetime(value)
+    if parsed is None:
+        raise ValidationFailed(_("Enter a date and time."), code="invalid_datetime", field=field)
+    return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
+
+
+def _task_context(user, task: CallbackTask, **extra) -> dict:
+    ticket = task.ticket
+    questionnaire = questionnaire_for_ticket(ticket) if task.state == "open" else None
+    return {"task": task, "ticket": ticket, "script": script_for(ticket, user), "outcomes": OUTCOMES,
+            "questionnaire": questionnaire,
+            "masked_phone": mask_phone(ticket.contact_phone) if ticket.contact_phone else "",
+            "types": TicketType.objects.filter(active=True).order_by("position", "id"),
+            "can_record": task.state == "open" and (task.assignee_id == user.pk or user.role in CAN_SUPERVISE),
+            "can_approve": task.state == "awaiting_approval" and user.role in CAN_SUPERVISE,
+            "posted": {}, "form": "", **extra}
+
+
+def _load(user, task_id: int) -> CallbackTask:
+    task = selectors.task_for(user, task_id)
+    if task is None:
+        raise Http404
+    return task
+
+
+@login_required
+@page
+def task(request, task_id: int):
+    _caller(request.user)
+    return render(request, "callbacks/task.html", _task_context(request.user, _load(request.user, task_id)))
+
+
+def _survey_input(post) -> services.SurveyAnswers | None:
+    """The survey fields of the call screen, if the agent asked any of the questions."""
+    questionnaire_id = form_int(post.get("questionnaire_id"), "questionnaire_id")
+    questionnaire = Questionnaire.objects.filter(pk=questionnaire_id).first() if questionnaire_id else None
+    if questionnaire is None:
+        return None
+    answers = answers_from_post(questionnaire, post)
+    if not any(v not in ("", [], None) for v in answers.values()):
+        return None  # the customer declined the survey: the outcome stands without it
+    return services.SurveyAnswers(questionnaire_id=questionnaire.pk, answers=answers)
+
+
+def _outcome_input(post) -> services.OutcomeInput:
+    follow_up = None
+    if post.get("follow_up_title", "").strip():
+        follow_up = services.FollowUpCase(title=post["follow_up_title"],
+                                          description=post.get("follow_up_description", ""),
+                                          type=post.get("follow_up_type") or "inquiry")
+    return services.OutcomeInput(outcome=post.get("outcome", ""), note=post.get("note", ""),
+                                 answer=post.get("answer", ""), follow_up=follow_up,
+                                 call_at=_when(post.get("call_at", ""), "call_at"), survey=_survey_input(post))
+
+
+@login_required
+@require_POST
+@page
+def act(request, task_id: int, action: str):
+    _caller(request.user)
+    post = request.POST
+
+    def version():
+        return form_int(post.get("version"), "version")
+
+    calls = {
+        "outcome": lambda: services.record_outcome(actor=request.user, task_id=task_id, version=version(),
+                                                   data=_outcome_input(post)),
+        "approve": lambda: services.decide_unreachable(actor=request.user, task_id=task_id, version=version(),
+                                                       approve=post.get("approve") == "yes",
+                                                       reason=post.get("reason", "")),
+    }
+
+    def refused(exc):
+        errors = error_context(exc)
+        if exc.field and exc.field.startswith("answers."):  # every bad answer under its question
+            errors["field_errors"] = answer_errors(exc)
+        context = _task_context(request.user, _load(request.user, task_id), posted=post, form=action, **errors)
+        return render(request, "callbacks/task.html", context, status=exc.status)
+
+    return run_action(calls, action, refused) or redirect("callbacks:queue")

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SurveysConfig(AppConfig):
+    name = "kefu.surveys"
+    label = "surveys"
+    verbose_name = _("Satisfaction surveys")
+
+    def ready(self):
+        from kefu.surveys import describers  # noqa: F401  (registers the timeline lines of survey events)
