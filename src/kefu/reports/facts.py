@@ -171,6 +171,10 @@ def _outcome(store, event: TicketEvent, params: dict) -> bool:
         return False
     attempt = _attempt(store, event, task)
     agent = _int(params, "agent") or attempt.agent_id or event.actor_id
+    if outcome == "closed_unreachable" and attempt.agent_id:
+        # Closing is the team lead's approval, not a call (kefu.callbacks names the lead as its agent): the
+        # attempt and its case stay with the agent who made the last call.
+        agent = attempt.agent_id
     attempt.outcome, attempt.reached = outcome, outcome in REACHED_OUTCOMES
     attempt.on_time, attempt.agent_id = params.get("on_time") is True, agent
     attempt.outcome_at, attempt.month = event.created_at, local_month(event.created_at)

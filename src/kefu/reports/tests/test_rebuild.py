@@ -125,3 +125,16 @@ def test_rebuild_equals_the_listener_on_an_untidy_random_history(world):
     assert built["cases"] and built["attempts"] and built["answers"]
     rebuild_facts(batch=3)
     assert snapshot() == built
+
+
+def test_a_case_closed_as_unreachable_stays_with_the_agent_who_called(world):
+    """The team lead approves the closing (and is named as the outcome's agent); the last caller keeps it."""
+    from kefu.reports.tests.conftest import Callbacks
+
+    ticket, cb = world.ticket(), Callbacks(world)
+    cb.schedule(ticket, 1, at(3, 2))
+    cb.assign(ticket, 1, world.agent_b, at(3, 1))
+    cb.outcome(ticket, 1, "closed_unreachable", at(3, 3), agent=world.lead)
+    case = CallbackCase.objects.get()
+    assert (case.state, case.agent_id) == (CaseState.CLOSED_UNREACHABLE, world.agent_b.pk)
+    assert CallbackAttempt.objects.get().agent_id == world.agent_b.pk
