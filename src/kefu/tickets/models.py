@@ -163,6 +163,10 @@ class Ticket(models.Model):
                          condition=Q(is_open=True)),
             models.Index(fields=["dispatched_team", "-priority", "created_at"], name="ticket_dispatch_queue",
                          condition=Q(is_open=True)),
+            # Every column the queue board's COUNT … GROUP BY reads (the visibility test's routing columns and
+            # the grouping), for open tickets only: the board counts from this index without a table lookup.
+            models.Index(fields=["team", "assignee", "dispatched_team", "created_by"], name="ticket_open_routing",
+                         condition=Q(is_open=True)),
             models.Index(fields=["assignee", "created_at"], name="ticket_assignee"),
             models.Index(fields=["team", "created_at"], name="ticket_team"),
             models.Index(fields=["dispatched_team", "created_at"], name="ticket_dispatched"),
@@ -291,7 +295,12 @@ class TicketEvent(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["ticket", "version"], name="event_ticket_version")]
+        indexes = [
+            models.Index(fields=["ticket", "version"], name="event_ticket_version"),
+            # The queue board's newest escalations. Partial: only the rare escalated events are in it, so it
+            # costs the write path nothing; queries must name the code literally (kefu.core.sql.LiteralIn).
+            models.Index(fields=["created_at"], name="event_escalated", condition=Q(code__in=["escalated"])),
+        ]
         verbose_name = _("ticket event")
         verbose_name_plural = _("ticket events")
 
