@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kefu.accounts.roles import TICKET_SCOPE, Scope
+from kefu.core.labels import choice_label
 from kefu.tickets.lifecycle import DEFAULT_TRANSITIONS, Channel, Priority, Status
 
 
@@ -182,6 +183,17 @@ class Ticket(models.Model):
 
     def get_absolute_url(self) -> str:
         return f"{_detail_prefix()}{self.pk}/"
+
+    # Django's generated get_*_display() translates every choice on every call; the queue, the board and the
+    # customer panel show these on each row, so they read a per-language table instead (kefu.core.labels).
+    def get_status_display(self) -> str:
+        return choice_label(Status, self.status)
+
+    def get_priority_display(self) -> str:
+        return choice_label(Priority, self.priority)
+
+    def get_channel_display(self) -> str:
+        return choice_label(Channel, self.channel)
 
     @property
     def number(self) -> str:
