@@ -1,18 +1,32 @@
 """The queue board's numbers (班长/主管看板): waiting, in progress, at risk, breached — by team and by agent.
 
-Four grouped queries over the tickets the viewer may see, however many tickets there are: the counts are
-aggregated in the database, never by looping over tickets in Python.
+Grouped queries over the tickets the viewer may see, however many tickets there are: the counts are
+aggregated in the database, never by looping over tickets in Python. Each one reads an index only:
+
+- waiting/in progress: `ticket_open_routing` holds every column the visibility test and the grouping need
+  for open tickets only, so the COUNT … GROUP BY never reads a ticket row (100k tickets: ~50 → ~8 ms);
+- at risk/breached: open tickets joined to their live clocks through `clock_live`, which holds the deadline
+  columns of running and paused clocks only (~200 → ~30 ms);
+- escalations: `event_escalated` lists the escalated events newest first, so the 20 newest the viewer may
+  see are found without scanning every event (~80 → <1 ms).
+
+The partial indexes match only when the query repeats their condition literally (`LiteralIn`).
 """
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from kefu.accounts.models import Team, User
+from kefu.core.sql import LiteralIn
 from kefu.tickets.models import EventCode, Ticket, TicketEvent
 
 ESCALATION_LIMIT = 20
+ESCALATED = (EventCode.ESCALATED.value,)  # the condition of the event_escalated index
+UNASSIGNED_FIELDS = ("title", "priority", "version", "created_at", "is_open", "assignee_id", "ticket_type", "team",
+                     "ticket_type__code", "ticket_type__name", "ticket_type__name_en", "team__name")
 LIST_LIMIT = 50
 
 
@@ -40,45 +54,52 @@ class Board:
     escalations: list[TicketEvent] = field(default_factory=list)
 
 
-def _clock_counts(open_tickets, now) -> dict[tuple[int | None, int | None], tuple[int, int]]:
-    """(team, assignee) → (at risk, breached), counting tickets with a live clock in that state."""
-    from kefu.sla.models import ClockState, TicketClock
+def _live_clock(**condition) -> Exists:
+    """The ticket has a running or paused clock meeting `condition`: one look-up in clock_live per ticket."""
+    from kefu.sla.models import LIVE_STATES, TicketClock
 
-    live = TicketClock.objects.filter(ticket__in=open_tickets.values("pk"),
-                                      state__in=(ClockState.RUNNING, ClockState.PAUSED))
-    rows = (live.values("ticket__team_id", "ticket__assignee_id")
-            .annotate(breached=Count("ticket", distinct=True, filter=Q(due_at__lte=now) | Q(breached_at__isnull=False)),
-                      at_risk=Count("ticket", distinct=True,
-                                    filter=Q(warn_at__lte=now, due_at__gt=now, breached_at__isnull=True))))
-    return {(r["ticket__team_id"], r["ticket__assignee_id"]): (r["at_risk"], r["breached"]) for r in rows}
+    return Exists(TicketClock.objects.filter(LiteralIn("state", LIVE_STATES), ticket=OuterRef("pk"))
+                  .filter(condition.pop("q", Q()), **condition))
 
 
-def board_for(user) -> Board:
-    now = timezone.now()
+def _counts(open_tickets, now) -> dict[tuple[int | None, int | None], dict]:
+    """(team, assignee) → waiting, in progress, at risk, breached: one grouped query over the routing index.
+
+    At risk and breached count tickets (not clocks) with a live clock in that state, through EXISTS: a join
+    would need COUNT(DISTINCT …), and Django would make it a LEFT JOIN that cannot use clock_live."""
+    rows = (open_tickets.values("team_id", "assignee_id")
+            .annotate(waiting=Count("id", filter=Q(assignee__isnull=True)),
+                      in_progress=Count("id", filter=Q(assignee__isnull=False)),
+                      breached=Count("id", filter=_live_clock(q=Q(due_at__lte=now) | Q(breached_at__isnull=False))),
+                      at_risk=Count("id", filter=_live_clock(warn_at__lte=now, due_at__gt=now,
+                                                             breached_at__isnull=True))))
+    return {(r["team_id"], r["assignee_id"]): r for r in rows}
+
+
+def board_for(user, *, now: datetime | None = None) -> Board:
+    now = now or timezone.now()
     open_tickets = Ticket.objects.visible_to(user).filter(is_open=True)
-    groups = (open_tickets.values("team_id", "assignee_id")
-              .annotate(waiting=Count("id", filter=Q(assignee__isnull=True)),
-                        in_progress=Count("id", filter=Q(assignee__isnull=False))))
-    clocks = _clock_counts(open_tickets, now)
     totals, by_team, by_agent = Row(), {}, {}
-    keys = {(g["team_id"], g["assignee_id"]): g for g in groups}
-    for key in set(keys) | set(clocks):
-        g = keys.get(key, {"waiting": 0, "in_progress": 0})
-        at_risk, breached = clocks.get(key, (0, 0))
+    for key, g in _counts(open_tickets, now).items():
         for row in (totals, by_team.setdefault(key[0], Row()),
                     by_agent.setdefault(key[1], Row()) if key[1] else Row()):
             row.waiting += g["waiting"]
             row.in_progress += g["in_progress"]
-            row.at_risk += at_risk
-            row.breached += breached
+            row.at_risk += g["at_risk"]
+            row.breached += g["breached"]
     busiest = max((r.total for r in by_team.values()), default=0) or 1
     for row in by_team.values():
         row.share = round(100 * row.total / busiest)
     teams = Team.objects.in_bulk([t for t in by_team if t])
     agents = User.objects.in_bulk([a for a in by_agent if a])
-    escalations = list(TicketEvent.objects.filter(code=EventCode.ESCALATED, ticket__in=open_tickets.values("pk"))
+    # Newest escalations first off event_escalated, each checked against the viewer's open tickets (EXISTS,
+    # not `ticket IN (…)`, which SQLite would answer by listing every open ticket's events instead).
+    escalations = list(TicketEvent.objects.filter(LiteralIn("code", ESCALATED),
+                                                  Exists(open_tickets.filter(pk=OuterRef("ticket_id"))))
                        .select_related("ticket", "ticket__assignee").order_by("-created_at")[:ESCALATION_LIMIT])
-    listed = open_tickets.select_related("ticket_type", "team", "customer")
+    # Only what the board's table shows of the 50 unassigned tickets: building each with all ~30 fields (and
+    # a customer nobody shows) was a fifth of the page's Python time.
+    listed = open_tickets.select_related("ticket_type", "team").only(*UNASSIGNED_FIELDS)
     return Board(
         totals=totals,
         teams=sorted(((teams.get(t), r) for t, r in by_team.items()), key=lambda x: (-x[1].breached, -x[1].total)),

@@ -27,6 +27,17 @@ def _load_types() -> dict:
 _types = ConfigCache("ticket-types", _load_types, (TicketType, TicketField))
 
 
+def active_types() -> list[TicketType]:
+    """Every active type by code, from the same per-process cache (the queue's filter bar, on every list)."""
+    return sorted((t for key, t in _types.get().items() if isinstance(key, str)), key=lambda t: t.code)
+
+
+def type_fields(ticket_type: TicketType) -> list[TicketField]:
+    """The custom fields of a type, from the type cache when the type is active (the ticket page, every view)."""
+    cached = _types.get().get(ticket_type.pk)
+    return list((cached or ticket_type).fields.all())
+
+
 def resolve_type(code_or_id) -> TicketType:
     """The active ticket type named by code (or numeric id), else an unknown_type error."""
     if isinstance(code_or_id, str) and code_or_id.isdigit():

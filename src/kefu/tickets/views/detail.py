@@ -12,6 +12,7 @@ from kefu.tickets.lifecycle import DONE_STATUSES, Priority, Status
 from kefu.tickets.models import Ticket, TicketLink
 from kefu.tickets.panels import panels_for
 from kefu.tickets.timeline import timeline
+from kefu.tickets.validation import type_fields
 from kefu.web.htmx import page, render
 
 HISTORY_LIMIT = 10
@@ -43,7 +44,7 @@ def ticket_context(user, ticket_id: int, *, posted=None, form: str = "", **extra
     links = list(TicketLink.objects.filter(Q(source=ticket) | Q(target=ticket)).select_related("source", "target"))
     context = {
         "ticket": ticket, "entries": timeline(events, messages), "clocks": clocks_for(ticket),
-        "custom_fields": [(f, ticket.custom.get(f.key, "")) for f in ticket.ticket_type.fields.all()],
+        "custom_fields": [(f, ticket.custom.get(f.key, "")) for f in type_fields(ticket.ticket_type)],
         "masked_phone": mask_phone(ticket.contact_phone) if ticket.contact_phone else "",
         "panel": _customer_panel(user, ticket),
         "links": [(link.target if link.source_id == ticket.pk else link.source, link) for link in links],

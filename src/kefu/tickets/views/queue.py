@@ -9,12 +9,13 @@ from kefu.core.errors import ServiceError
 from kefu.customers.models import Customer
 from kefu.tickets import selectors
 from kefu.tickets.lifecycle import Channel, Priority, Status
-from kefu.tickets.models import TicketType
+from kefu.tickets.validation import active_types
 from kefu.tickets.views.common import filters_from, int_or_none
 from kefu.web.htmx import error_context, render
 from kefu.web.models import SavedView
 
 PAGE_SIZE = 20
+FILTER_KEYS = ("q", "type", "status", "channel", "priority", "sla", "tier")
 
 
 def _labels(choices) -> list[tuple]:
@@ -24,7 +25,7 @@ def _labels(choices) -> list[tuple]:
 
 def _choices() -> dict:
     return {
-        "types": [(t.code, str(t)) for t in TicketType.objects.filter(active=True).order_by("code")],
+        "types": [(t.code, str(t)) for t in active_types()],
         "statuses": _labels(Status.choices), "channels": _labels(Channel.choices),
         "priorities": _labels(Priority.choices), "tiers": _labels(Customer.Tier.choices),
     }
@@ -34,6 +35,9 @@ def _queue(request, *, page_name: str, title, fixed: dict):
     if request.user.role == Role.FIELD_CREW and page_name != "tickets:field":
         raise PermissionDenied  # a crew works from its own list of dispatched work
     context = {"title": title, "page_name": page_name, "query": request.GET.urlencode(),
+               # Every filter present (empty when not chosen): the filter bar compares each option with these,
+               # and a missing key in a template lookup costs a failed lookup and a dir() per comparison.
+               "current": {key: request.GET.get(key, "") for key in FILTER_KEYS},
                "saved_views": SavedView.objects.filter(user=request.user, page=page_name), **_choices()}
     status = 200
     try:
