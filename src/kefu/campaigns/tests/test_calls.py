@@ -177,3 +177,26 @@ def test_revealing_the_number_is_audited_and_kept_out_of_the_history(world, camp
         reveal_call_phone(actor=world.qa, call_id=call.pk)
     with pytest.raises(NotFound):
         reveal_call_phone(actor=world.agent_b, call_id=call.pk)
+
+
+def test_a_call_can_open_one_ticket_with_its_number_and_customer(world, campaign):
+    from kefu.campaigns.calllist import CallInput, import_calls
+    from kefu.campaigns.services import open_ticket_from_call
+    from kefu.tickets.models import Ticket
+
+    import_calls(actor=world.supervisor, campaign_id=campaign.pk,
+                 rows=[CallInput(name="王小明", phone="13812341234", reference="M-0001")])
+    call = pull_next_call(actor=world.agent, campaign_id=campaign.pk)
+    with pytest.raises(ValidationFailed) as exc:
+        open_ticket_from_call(actor=world.agent, call_id=call.pk, ticket_type="inquiry", title="")
+    assert exc.value.field == "title" and not Ticket.objects.exists()
+    with pytest.raises(NotFound):
+        open_ticket_from_call(actor=world.agent_b, call_id=call.pk, ticket_type="inquiry", title="想加装燃气灶")
+    ticket = open_ticket_from_call(actor=world.agent, call_id=call.pk, ticket_type="inquiry", title="想加装燃气灶")
+    assert (ticket.contact_phone, ticket.customer_id, ticket.assignee_id) == ("13812341234", world.customer.pk,
+                                                                              world.agent.pk)
+    assert CampaignCall.objects.get().ticket_id == ticket.pk
+    assert CallEvent.objects.get(code="ticket_opened").params == {"ticket": ticket.pk}
+    with pytest.raises(ValidationFailed) as exc:
+        open_ticket_from_call(actor=world.agent, call_id=call.pk, ticket_type="inquiry", title="再开一张")
+    assert exc.value.code == "already_done" and Ticket.objects.count() == 1
