@@ -195,6 +195,13 @@ def distribute_calls(*, actor: User | None, campaign_id: int, agent_ids: list[in
     return result
 
 
+def _next_free(campaign: Campaign, at: datetime) -> int | None:
+    """The id of the next free call that is due: only a read, another agent may claim it first."""
+    return (CampaignCall.objects.filter(campaign=campaign, status=CallStatus.PENDING, agent__isnull=True)
+            .exclude(due_at__gt=at).order_by(F("due_at").asc(nulls_first=True), "id")
+            .values_list("pk", flat=True).first())
+
+
 @transaction.atomic
 def pull_next_call(*, actor: User, campaign_id: int, now: datetime | None = None) -> CampaignCall | None:
     """Give the agent the next free call that is due, or None when there is none."""
@@ -204,10 +211,8 @@ def pull_next_call(*, actor: User, campaign_id: int, now: datetime | None = None
         raise ValidationFailed(_("Calls of this campaign are handed out by the supervisor."), code="pull_not_allowed",
                                field="campaign_id")
     at = now or timezone.now()
-    free = (CampaignCall.objects.filter(campaign=campaign, status=CallStatus.PENDING, agent__isnull=True)
-            .exclude(due_at__gt=at).order_by(F("due_at").asc(nulls_first=True), "id"))
     for _attempt in range(10):
-        candidate = free.values_list("pk", flat=True).first()
+        candidate = _next_free(campaign, at)
         if candidate is None:
             return None
         # Two agents pressing "next call" together can read the same candidate. The conditional UPDATE

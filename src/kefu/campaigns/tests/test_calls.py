@@ -200,3 +200,16 @@ def test_a_call_can_open_one_ticket_with_its_number_and_customer(world, campaign
     with pytest.raises(ValidationFailed) as exc:
         open_ticket_from_call(actor=world.agent, call_id=call.pk, ticket_type="inquiry", title="再开一张")
     assert exc.value.code == "already_done" and Ticket.objects.count() == 1
+
+
+def test_a_call_claimed_between_reading_and_claiming_goes_to_the_next_one(world, campaign, monkeypatch):
+    from kefu.campaigns import services
+
+    add_calls(world, campaign, 2)
+    first = pull_next_call(actor=world.agent_b, campaign_id=campaign.pk)
+    second = CampaignCall.objects.exclude(pk=first.pk).get()
+    stale_reads = iter([first.pk, second.pk])  # the first read saw the call before agent_b's claim committed
+    monkeypatch.setattr(services, "_next_free", lambda campaign, at: next(stale_reads))
+    mine = pull_next_call(actor=world.agent, campaign_id=campaign.pk)
+    assert mine.pk == second.pk
+    assert CampaignCall.objects.get(pk=first.pk).agent == world.agent_b
