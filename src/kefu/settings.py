@@ -199,6 +199,8 @@ SMS_DEFAULT_TEMPLATE = env_str("KEFU_SMS_DEFAULT_TEMPLATE")
 # Satisfaction surveys (CB3): the address customers reach kefu at (links in SMS and email), and how long a
 # survey link stays open.
 PUBLIC_URL = env_str("KEFU_PUBLIC_URL", "http://127.0.0.1:8000")
+if not PUBLIC_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"KEFU_PUBLIC_URL must start with http:// or https://, got {PUBLIC_URL!r}")
 SURVEY_LINK_DAYS = env_int("KEFU_SURVEY_LINK_DAYS", 7)
 if SURVEY_LINK_DAYS < 1:
     raise ImproperlyConfigured("KEFU_SURVEY_LINK_DAYS must be at least 1")

@@ -91,6 +91,7 @@ class CallOut(Schema):
     outcome: str
     result_note: str
     response_id: int | None
+    ticket_id: int | None
     version: int
 
 
@@ -104,6 +105,18 @@ class ResultIn(Schema):
     outcome: str = ""
     note: str = ""
     answers: dict | None = None
+
+
+class TicketIn(Schema):
+    type: str
+    title: str
+    description: str = ""
+    custom: dict = {}
+
+
+class TicketRefOut(Schema):
+    id: int
+    number: str
 
 
 class RevealIn(Schema):
@@ -249,3 +262,12 @@ def record_result(request, call_id: int, payload: ResultIn):
 def reveal(request, call_id: int, payload: RevealIn):
     """The full number to dial; the reveal is audited."""
     return {"phone": services.reveal_call_phone(actor=request.auth, call_id=call_id, reason=payload.reason)}
+
+
+@router.post("/calls/{int:call_id}/ticket", response={201: TicketRefOut, **ERRORS})
+def open_ticket(request, call_id: int, payload: TicketIn):
+    """Open a ticket for what came up on the call, with its number and customer; assigned to the caller."""
+    ticket = services.open_ticket_from_call(actor=request.auth, call_id=call_id, ticket_type=payload.type,
+                                            title=payload.title, description=payload.description,
+                                            custom=payload.custom)
+    return Status(201, {"id": ticket.pk, "number": ticket.number})

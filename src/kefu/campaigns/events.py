@@ -15,6 +15,7 @@ class CallEventCode(models.TextChoices):
     WRONG_NUMBER = "wrong_number", _("Wrong number")
     COMPLETED = "completed", _("Call made")
     PHONE_REVEALED = "phone_revealed", _("Full number shown")
+    TICKET_OPENED = "ticket_opened", _("Ticket opened")
 
 
 def emit(call, code: CallEventCode, *, actor, at: datetime, params: dict | None = None):

@@ -122,6 +122,9 @@ class CampaignCall(models.Model):
     response = models.ForeignKey("surveys.Response", null=True, blank=True, on_delete=models.SET_NULL,
                                  related_name="+", verbose_name=_("survey answers"))
     done_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # The ticket the call opened (a new need, a complaint): from then on the ticket's own history tells the rest.
+    ticket = models.ForeignKey("tickets.Ticket", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                               verbose_name=_("ticket"))
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 

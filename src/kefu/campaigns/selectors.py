@@ -4,7 +4,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from kefu.accounts.models import User
-from kefu.campaigns.models import CallStatus, Campaign, CampaignCall, Outcome
+from kefu.campaigns.models import CallStatus, Campaign, CampaignCall, CampaignStatus, Outcome
 from kefu.campaigns.script import fill
 
 PAGE_SIZE = 50
@@ -22,7 +22,7 @@ def campaigns_for(user, *, status: str | None = None) -> list[Campaign]:
 
 def my_calls(user, *, campaign_id: int | None = None, now=None) -> list[CampaignCall]:
     """The agent's calls still to make, those due now first (then by retry time), in every open campaign."""
-    qs = (CampaignCall.objects.filter(agent_id=user.pk, status=CallStatus.PENDING, campaign__status="open")
+    qs = (CampaignCall.objects.filter(agent_id=user.pk, status=CallStatus.PENDING, campaign__status=CampaignStatus.OPEN)
           .select_related("campaign"))
     if campaign_id:
         qs = qs.filter(campaign_id=campaign_id)
@@ -71,6 +71,7 @@ def call_out(call: CampaignCall) -> dict:
             "customer_id": call.customer_id, "reference": call.reference, "note": call.note,
             "agent_id": call.agent_id, "status": call.status, "attempts": call.attempts, "due_at": call.due_at,
             "outcome": call.outcome, "result_note": call.result_note, "response_id": call.response_id,
+            "ticket_id": call.ticket_id,
             "version": call.version}
 
 

@@ -27,6 +27,8 @@ from kefu.campaigns.script import clean_script
 from kefu.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from kefu.surveys.models import Questionnaire, Via
 from kefu.surveys.services import record_response
+from kefu.tickets.models import Ticket
+from kefu.tickets.services import TicketInput, create_ticket
 from kefu.tickets.services.common import require_handler
 
 RESULTS = ("reached", "not_reached", "wrong_number")
@@ -193,6 +195,13 @@ def distribute_calls(*, actor: User | None, campaign_id: int, agent_ids: list[in
     return result
 
 
+def _next_free(campaign: Campaign, at: datetime) -> int | None:
+    """The id of the next free call that is due: only a read, another agent may claim it first."""
+    return (CampaignCall.objects.filter(campaign=campaign, status=CallStatus.PENDING, agent__isnull=True)
+            .exclude(due_at__gt=at).order_by(F("due_at").asc(nulls_first=True), "id")
+            .values_list("pk", flat=True).first())
+
+
 @transaction.atomic
 def pull_next_call(*, actor: User, campaign_id: int, now: datetime | None = None) -> CampaignCall | None:
     """Give the agent the next free call that is due, or None when there is none."""
@@ -202,10 +211,8 @@ def pull_next_call(*, actor: User, campaign_id: int, now: datetime | None = None
         raise ValidationFailed(_("Calls of this campaign are handed out by the supervisor."), code="pull_not_allowed",
                                field="campaign_id")
     at = now or timezone.now()
-    free = (CampaignCall.objects.filter(campaign=campaign, status=CallStatus.PENDING, agent__isnull=True)
-            .exclude(due_at__gt=at).order_by(F("due_at").asc(nulls_first=True), "id"))
     for _attempt in range(10):
-        candidate = free.values_list("pk", flat=True).first()
+        candidate = _next_free(campaign, at)
         if candidate is None:
             return None
         # Two agents pressing "next call" together can read the same candidate. The conditional UPDATE
@@ -221,7 +228,7 @@ def pull_next_call(*, actor: User, campaign_id: int, now: datetime | None = None
 
 def load_call(actor: User | None, call_id: int, *, field: str = "call_id") -> CampaignCall:
     """A call as the actor may work it: managers any call, an agent only their own."""
-    qs = CampaignCall.objects.select_related("campaign", "campaign__questionnaire", "agent", "customer")
+    qs = CampaignCall.objects.select_related("campaign", "campaign__questionnaire", "agent", "customer", "ticket")
     call = qs.filter(pk=call_id).first()
     if call is None or (actor is not None and not is_campaign_manager(actor) and call.agent_id != actor.pk):
         raise NotFound(_("No such call."), field=field)
@@ -311,3 +318,25 @@ def reveal_call_phone(*, actor: User, call_id: int, reason: str = "") -> str:
            params={"what": "phone", "reason": (reason or "")[:200]})
     emit(call, CallEventCode.PHONE_REVEALED, actor=actor, at=timezone.now())
     return call.phone
+
+
+@transaction.atomic
+def open_ticket_from_call(*, actor: User | None, call_id: int, ticket_type: str, title: str, description: str = "",
+                          custom: dict | None = None, now: datetime | None = None) -> Ticket:
+    """Open a ticket for what came up on a call (a new need, a complaint), with the call's number and customer."""
+    call = load_call(actor, call_id)
+    if call.ticket_id:
+        raise ValidationFailed(_("This call already opened a ticket."), code="already_done", field="call_id",
+                               params={"ticket": call.ticket_id})
+    at = now or timezone.now()
+    ticket = create_ticket(actor=actor, data=TicketInput(
+        type=ticket_type, title=title, description=description, contact_phone=call.phone, reporter_name=call.name,
+        customer_id=call.customer_id, channel="phone", custom=custom or {},
+        assignee_id=actor.pk if getattr(actor, "pk", None) else None,
+        team_id=actor.team_id if getattr(actor, "pk", None) else None), now=at)
+    # The ticket's id, never its contact: the call history keeps codes and ids only.
+    if not CampaignCall.objects.filter(pk=call.pk, ticket__isnull=True).update(ticket=ticket,
+                                                                               version=F("version") + 1):
+        raise Conflict(_("This call was changed since you opened it. Reload and try again."), field="version")
+    emit(call, CallEventCode.TICKET_OPENED, actor=actor, at=at, params={"ticket": ticket.pk})
+    return ticket

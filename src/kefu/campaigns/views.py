@@ -21,6 +21,7 @@ from kefu.customers.models import Customer
 from kefu.surveys.charts import bar_chart
 from kefu.surveys.models import Questionnaire
 from kefu.surveys.validation import answer_errors, answers_from_post
+from kefu.tickets.models import TicketType
 from kefu.web.htmx import error_context, form_int, page, render, run_action
 
 
@@ -177,9 +178,16 @@ def mine(request):
         "campaigns": [c for c in selectors.campaigns_for(request.user, status=CampaignStatus.OPEN) if c.pull_allowed]})
 
 
+def _ticket_types() -> list[TicketType]:
+    """The types a call can open a ticket of from its screen: those without required custom fields."""
+    types = TicketType.objects.filter(active=True).prefetch_related("fields").order_by("position", "code")
+    return [t for t in types if not any(f.required for f in t.fields.all())]
+
+
 def _call_context(request, call, **extra) -> dict:
     return {"call": call, "script": selectors.script_for(call, request.user), "outcomes": Outcome.choices,
-            "questionnaire": call.campaign.questionnaire, "events": call.events.select_related("actor"), **extra}
+            "questionnaire": call.campaign.questionnaire, "events": call.events.select_related("actor"),
+            "ticket_types": _ticket_types(), **extra}
 
 
 @login_required
@@ -193,6 +201,11 @@ def call_screen(request, call_id: int):
     post = request.POST
     questionnaire = call.campaign.questionnaire
     try:
+        if post.get("action") == "ticket":
+            ticket = services.open_ticket_from_call(
+                actor=request.user, call_id=call.pk, ticket_type=post.get("ticket_type", ""),
+                title=post.get("title", ""), description=post.get("description", ""))
+            return redirect(ticket.get_absolute_url())
         if post.get("action") == "reveal":
             phone = services.reveal_call_phone(actor=request.user, call_id=call.pk, reason=post.get("reason", ""))
             return render(request, "campaigns/call.html", _call_context(request, call, phone=phone),

@@ -20,7 +20,8 @@ BLANK_ROWS = 3
 
 def _question_inputs(post) -> list[QuestionInput]:
     """The question rows of the design form (q-<n>-text …), blank rows left out, in the order shown."""
-    count = form_int(post.get("rows"), "rows") or 0
+    rows = post.get("rows", "")
+    count = int(rows) if rows.isdigit() else 0  # the form's own hidden field: a tampered one just reads no rows
     questions = []
     for n in range(min(count, 60)):
         prefix = f"q-{n}-"

@@ -177,3 +177,39 @@ def test_revealing_the_number_is_audited_and_kept_out_of_the_history(world, camp
         reveal_call_phone(actor=world.qa, call_id=call.pk)
     with pytest.raises(NotFound):
         reveal_call_phone(actor=world.agent_b, call_id=call.pk)
+
+
+def test_a_call_can_open_one_ticket_with_its_number_and_customer(world, campaign):
+    from kefu.campaigns.calllist import CallInput, import_calls
+    from kefu.campaigns.services import open_ticket_from_call
+    from kefu.tickets.models import Ticket
+
+    import_calls(actor=world.supervisor, campaign_id=campaign.pk,
+                 rows=[CallInput(name="王小明", phone="13812341234", reference="M-0001")])
+    call = pull_next_call(actor=world.agent, campaign_id=campaign.pk)
+    with pytest.raises(ValidationFailed) as exc:
+        open_ticket_from_call(actor=world.agent, call_id=call.pk, ticket_type="inquiry", title="")
+    assert exc.value.field == "title" and not Ticket.objects.exists()
+    with pytest.raises(NotFound):
+        open_ticket_from_call(actor=world.agent_b, call_id=call.pk, ticket_type="inquiry", title="想加装燃气灶")
+    ticket = open_ticket_from_call(actor=world.agent, call_id=call.pk, ticket_type="inquiry", title="想加装燃气灶")
+    assert (ticket.contact_phone, ticket.customer_id, ticket.assignee_id) == ("13812341234", world.customer.pk,
+                                                                              world.agent.pk)
+    assert CampaignCall.objects.get().ticket_id == ticket.pk
+    assert CallEvent.objects.get(code="ticket_opened").params == {"ticket": ticket.pk}
+    with pytest.raises(ValidationFailed) as exc:
+        open_ticket_from_call(actor=world.agent, call_id=call.pk, ticket_type="inquiry", title="再开一张")
+    assert exc.value.code == "already_done" and Ticket.objects.count() == 1
+
+
+def test_a_call_claimed_between_reading_and_claiming_goes_to_the_next_one(world, campaign, monkeypatch):
+    from kefu.campaigns import services
+
+    add_calls(world, campaign, 2)
+    first = pull_next_call(actor=world.agent_b, campaign_id=campaign.pk)
+    second = CampaignCall.objects.exclude(pk=first.pk).get()
+    stale_reads = iter([first.pk, second.pk])  # the first read saw the call before agent_b's claim committed
+    monkeypatch.setattr(services, "_next_free", lambda campaign, at: next(stale_reads))
+    mine = pull_next_call(actor=world.agent, campaign_id=campaign.pk)
+    assert mine.pk == second.pk
+    assert CampaignCall.objects.get(pk=first.pk).agent == world.agent_b

@@ -112,3 +112,16 @@ def test_my_calls_list_costs_a_fixed_number_of_queries(world, api, campaign, dja
     api.as_user(world, world.agent)
     with django_assert_max_num_queries(5):
         assert len(api.get("/campaigns/calls/mine").json()) == 12
+
+
+def test_the_call_screen_opens_a_ticket(world, client, campaign):
+    add_calls(world, campaign, 1)
+    call = pull_next_call(actor=world.agent, campaign_id=campaign.pk)
+    client.force_login(world.agent)
+    url = f"/campaigns/calls/{call.pk}/"
+    assert 'data-testid="call-ticket"' in client.get(url).content.decode()
+    refused = client.post(url, {"action": "ticket", "ticket_type": "inquiry", "title": ""})
+    assert refused.status_code == 422 and "field-error" in refused.content.decode()
+    opened = client.post(url, {"action": "ticket", "ticket_type": "inquiry", "title": "要求上门"})
+    ticket_id = CampaignCall.objects.get().ticket_id
+    assert ticket_id and opened.url == f"/tickets/{ticket_id}/"

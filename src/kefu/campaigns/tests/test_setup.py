@@ -101,3 +101,23 @@ def test_customers_created_last_month_are_selected_from_the_archive(world, campa
     assert exc.value.field == "tier"
     with pytest.raises(Forbidden):
         add_customers(actor=world.agent, campaign_id=campaign.pk, filters=CustomerFilter())
+
+
+def test_the_command_line_imports_a_file_and_shows_progress(world, campaign, tmp_path):
+    import json
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "calls.csv"
+    path.write_text("姓名,手机\n张三,13812345678\n", encoding="utf-8")
+    out = StringIO()
+    call_command("campaigns", "import", str(campaign.pk), str(path), "--as", "supervisor", stdout=out)
+    assert "1 calls added" in out.getvalue()
+    with pytest.raises(CommandError, match="import_rejected"):
+        call_command("campaigns", "import", str(campaign.pk), str(path), stdout=StringIO())
+    with pytest.raises(CommandError, match="cannot_manage_campaigns"):
+        call_command("campaigns", "import", str(campaign.pk), str(path), "--as", "agent", stdout=StringIO())
+    out = StringIO()
+    call_command("campaigns", "progress", str(campaign.pk), stdout=out)
+    assert json.loads(out.getvalue())["total"] == 1

@@ -123,3 +123,17 @@ def test_api_designs_records_sends_and_reports(world, api):
     in_use = api.patch(f"/surveys/questionnaires/{created['id']}", {**body, "version": 1,
                                                                    "questions": body["questions"][:1]})
     assert (in_use.status_code, in_use.json()["error"]["code"]) == (422, "questionnaire_in_use")
+
+
+def test_the_api_refuses_anonymous_callers_and_results_cost_fixed_queries(world, api, survey,
+                                                                           django_assert_max_num_queries):
+    assert api.get("/surveys/questionnaires").status_code == 401
+    assert api.post("/surveys/responses", {"questionnaire_id": survey.pk, "answers": {}}).status_code == 401
+    assert api.post("/campaigns", {"name": "x", "purpose": "other"}).status_code == 401
+    for csat in (1, 2, 3, 4, 5, 5, 4):
+        record_response(actor=world.agent, questionnaire_id=survey.pk, answers=good_answers(survey, csat),
+                        via="campaign")
+    api.as_user(world, world.supervisor)
+    with django_assert_max_num_queries(12):
+        results = api.get(f"/surveys/questionnaires/{survey.pk}/results").json()
+    assert results["responses"] == 7 and results["csat"]["percent"] == round(100 * 4 / 7, 1)
