@@ -6,6 +6,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -99,7 +100,10 @@ def load(*, customers: int = 400, tickets: int = 3000, seed: int = 2026,
         cases = draw_cases(CaseMaker(content, people, center, demo_customers, types), tickets)
         now = timezone.now().replace(second=0, microsecond=0)
         schedule(Flow(random.Random(f"kefu-demo:{seed}:flow"), center, types, now), cases)
-        replay = Replay(cases, say)
+        from kefu.demo.surveys import build_questionnaire
+
+        replay = Replay(cases, say, survey=build_questionnaire(now - timedelta(days=120)),
+                        rng=random.Random(f"kefu-demo:{seed}:survey"))
         # The plan is tens of thousands of long-lived objects; freezing them keeps the garbage collector's
         # full collections, triggered again and again by the ORM's allocations, from rescanning them.
         gc.collect()
@@ -121,10 +125,11 @@ def load(*, customers: int = 400, tickets: int = 3000, seed: int = 2026,
 class Replay:
     """Runs every planned step through its service, in time order across all tickets."""
 
-    def __init__(self, cases: list[Case], say: Callable[[str], None]):
+    def __init__(self, cases: list[Case], say: Callable[[str], None], *, survey=None, rng=None):
         """Keys of the plan map to ticket ids and the last version read, filled in as tickets are created."""
         self.cases = {c.key: c for c in cases}
         self.say = say
+        self.survey, self.rng = survey, rng or random.Random(0)
         self.pk: dict[int, int] = {}
         self.version: dict[int, int] = {}
         self.created = 0
@@ -188,7 +193,8 @@ class Replay:
         """The real way a called-back ticket closes: the callback is made and the customer accepts (CB2);
         a complaint first gets its findings (TK7). False when the ticket has no callback waiting."""
         from kefu.callbacks.models import CallbackTask
-        from kefu.callbacks.services import OutcomeInput, assign_task, record_outcome
+        from kefu.callbacks.services import OutcomeInput, SurveyAnswers, assign_task, record_outcome
+        from kefu.demo.surveys import answers as survey_answers
         from kefu.tickets.services import record_complaint_findings
 
         pk = self.pk[case.key]
@@ -203,8 +209,10 @@ class Replay:
         if task.assignee_id != step.actor.pk:
             task = assign_task(actor=None, task_id=task.pk, version=task.version, assignee_id=step.actor.pk,
                                now=step.at)
+        given = survey_answers(self.survey, self.rng) if self.survey else None
         record_outcome(actor=step.actor, task_id=task.pk, version=task.version, now=step.at,
-                       data=OutcomeInput(outcome="accepted", note="客户表示认可"))
+                       data=OutcomeInput(outcome="accepted", note="客户表示认可", survey=SurveyAnswers(
+                           questionnaire_id=self.survey.pk, answers=given) if given else None))
         self.read_version(case.key)
         return True
 

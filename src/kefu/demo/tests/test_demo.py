@@ -201,3 +201,10 @@ def test_called_back_tickets_close_through_their_callback_and_complaints_through
     assert closed_complaints <= set(ComplaintRecord.objects.values_list("ticket_id", flat=True))
     # Resolved tickets still wait in the callback queue, so the demo's callback screen has work on it.
     assert CallbackTask.objects.filter(state="open").exists()
+    # Most customers reached answer the survey, so the callback report has CSAT and NPS to show.
+    from kefu.reports.models import SurveyAnswer as SurveyFact
+    from kefu.surveys.models import Response
+
+    taken = Response.objects.filter(via="callback").count()
+    assert 0.4 * len(accepted) < taken <= len(accepted)
+    assert SurveyFact.objects.count() == taken
