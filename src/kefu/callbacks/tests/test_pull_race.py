@@ -1,16 +1,14 @@
 """Two agents pulling from the callback queue at the same moment never get the same task (real transactions)."""
 
 import datetime as dt
-import threading
 
 import pytest
-from django.db import connection
 
 from kefu.accounts.services import create_user
 from kefu.callbacks.models import CallbackTask
 from kefu.callbacks.services import pull_next
 from kefu.callbacks.tests.conftest import MONDAY
-from kefu.testing import build_world
+from kefu.testing import at_once, build_world
 from kefu.tickets import services
 from kefu.tickets.models import EventCode, TicketEvent
 
@@ -29,29 +27,13 @@ def test_agents_pulling_at_once_each_get_different_tasks():
                               now=MONDAY)
         services.transition_ticket(actor=world.agent, ticket_id=ticket.pk, version=ticket.version, to="resolved",
                                    now=MONDAY + dt.timedelta(minutes=i))
-    barrier = threading.Barrier(AGENTS)
-    got: dict[int, list[int]] = {a.pk: [] for a in agents}
-    errors = []
+    def agent_loop(agent) -> list[int]:
+        mine = []
+        while task := pull_next(actor=agent, now=MONDAY + dt.timedelta(hours=3)):
+            mine.append(task.pk)
+        return mine
 
-    def agent_loop(agent):
-        try:
-            barrier.wait()
-            while True:
-                task = pull_next(actor=agent, now=MONDAY + dt.timedelta(hours=3))
-                if task is None:
-                    return
-                got[agent.pk].append(task.pk)
-        except Exception as exc:  # surfaced below: a thread's exception would otherwise vanish
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=agent_loop, args=(a,)) for a in agents]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    assert not errors
+    got = dict(zip([a.pk for a in agents], at_once(agent_loop, agents), strict=True))
     pulled = [pk for pks in got.values() for pk in pks]
     assert len(pulled) == TASKS and len(set(pulled)) == TASKS  # every task once, none twice
     assert CallbackTask.objects.filter(assignee__isnull=True).count() == 0

@@ -1,10 +1,8 @@
 """Working a campaign: even distribution, pulling (never the same call twice), results, retries, surveys."""
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from kefu.audit.models import AuditEntry
@@ -23,7 +21,7 @@ from kefu.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from kefu.surveys.models import Response
 from kefu.surveys.services import create_questionnaire
 from kefu.surveys.tests.conftest import good_answers, questionnaire_input
-from kefu.testing import build_world
+from kefu.testing import at_once, build_world
 from kefu.tickets.models import TicketEvent
 
 pytestmark = pytest.mark.django_db
@@ -79,27 +77,11 @@ def test_two_agents_pulling_at_once_never_get_the_same_call():
     campaign = create_campaign(actor=world.supervisor, data=campaign_input())
     add_calls(world, campaign, 6)
     agents = [world.agent, world.agent_b, world.handler]
-    barrier = threading.Barrier(len(agents))
-    pulled, errors = [], []
+    def work(agent) -> list[tuple[int, int]]:
+        calls = [pull_next_call(actor=agent, campaign_id=campaign.pk) for _round in range(3)]
+        return [(agent.pk, call.pk) for call in calls if call]
 
-    def work(agent):
-        try:
-            barrier.wait()
-            for _round in range(3):
-                call = pull_next_call(actor=agent, campaign_id=campaign.pk)
-                if call:
-                    pulled.append((agent.pk, call.pk))
-        except Exception as exc:  # surfaced below: a thread's exception would otherwise vanish
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=work, args=(a,)) for a in agents]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    assert not errors
+    pulled = [pair for pairs in at_once(work, agents) for pair in pairs]
     call_ids = [c for _a, c in pulled]
     assert len(call_ids) == 6 and len(set(call_ids)) == 6
     assert dict(CampaignCall.objects.values_list("pk", "agent_id")) == {c: a for a, c in pulled}
