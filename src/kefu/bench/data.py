@@ -220,6 +220,10 @@ class TicketPlans:
         target = pick(rng, TARGETS)
         if assignee is None and target == Status.ASSIGNED:
             target = Status.NEW
+        if ticket_type.is_complaint and target == Status.CLOSED:
+            # A complaint closes only through its closed loop (findings, callback, acceptance — TK7), which
+            # the ticket bench does not play: it stops at 回访, where the callback queue takes over.
+            target = Status.CALLBACK
         return Plan(actor=creator, data=data, at=at, target=target, replies=rng.randint(1, 3))
 
     def message(self) -> tuple[str, str]:
