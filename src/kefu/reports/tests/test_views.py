@@ -161,3 +161,11 @@ def test_a_team_lead_without_a_team_and_a_complaint_handler_see_little(client, w
     assert page(client, world.lead).context["rows"] == []
     rows = page(client, world.handler, group="agent").context["rows"]
     assert [r["key"] for r in rows] == [world.handler.pk]
+
+
+def test_definitions_are_written_in_the_reader_s_language(client, world, scenario, report_clock):
+    client.force_login(world.supervisor)
+    english = client.get(URL, {**PERIOD, "group": "agent"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Callback completion rate" in english and "No agent" in english and "promoters (9–10)" in english
+    chinese = client.get(URL, {**PERIOD, "group": "agent"}, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "回访完成率" in chinese and "无坐席" in chinese and "Callback completion rate" not in chinese
