@@ -1,16 +1,17 @@
 """The queue board's numbers (班长/主管看板): waiting, in progress, at risk, breached — by team and by agent.
 
-Grouped queries over the tickets the viewer may see, however many tickets there are: the counts are
-aggregated in the database, never by looping over tickets in Python. Each one reads an index only:
+Aggregated in the database over the tickets the viewer may see, never by looping over tickets in Python, and
+read from indexes only (100k tickets, a lead seeing 22k open ones: ~330 ms of SQL before, ~35 ms now):
 
-- waiting/in progress: `ticket_open_routing` holds every column the visibility test and the grouping need
-  for open tickets only, so the COUNT … GROUP BY never reads a ticket row (100k tickets: ~50 → ~8 ms);
-- at risk/breached: open tickets joined to their live clocks through `clock_live`, which holds the deadline
-  columns of running and paused clocks only (~200 → ~30 ms);
+- one grouped query for all four numbers: `ticket_open_routing` holds every column the visibility test and
+  the grouping need, for open tickets only, so the COUNT … GROUP BY never reads a ticket row; at risk and
+  breached are one EXISTS look-up each in `clock_live`, the deadlines of running and paused clocks only;
 - escalations: `event_escalated` lists the escalated events newest first, so the 20 newest the viewer may
   see are found without scanning every event (~80 → <1 ms).
 
-The partial indexes match only when the query repeats their condition literally (`LiteralIn`).
+The partial indexes match only when the query repeats their condition literally (`LiteralIn`). Maintained
+counters were not used: at risk and breached change with the clock, not with events, and a team lead's view
+(own, team and dispatched tickets) is not a sum of per-team or per-agent counters.
 """
 
 from dataclasses import dataclass, field

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kefu.accounts.roles import Role
 from kefu.core.errors import NotFound, ValidationFailed
+from kefu.core.prepared import PreparedQuery
 from kefu.tickets.lifecycle import Status
 from kefu.tickets.models import ManagerReferral, Ticket, TicketMessage
 
@@ -94,14 +95,30 @@ def ticket_page(user, filters: TicketFilters, *, page: int = 1, page_size: int =
     return count, items
 
 
+def _detail_queryset(pk, user=None):
+    qs = Ticket.objects.all() if user is None else Ticket.objects.visible_to(user)
+    return (qs.select_related("ticket_type", "team", "assignee", "customer", "dispatched_team", "created_by")
+            .filter(pk=pk))
+
+
+# The ticket page and GET /tickets/{id} load this on every view: compiled once per visibility shape (the
+# user attributes visible_to reads) instead of by the ORM each time, which cost ~1.5 ms of the ~2 ms it took.
+_detail = PreparedQuery(_detail_queryset, 1)
+
+
+def _visibility_key(user) -> tuple | None:
+    """Everything Ticket.objects.visible_to(user) builds its filter from."""
+    if user is None:
+        return None
+    return (user.pk, user.is_authenticated, user.is_active, user.is_superuser, getattr(user, "role", None),
+            getattr(user, "team_id", None))
+
+
 def ticket_detail(user, ticket_id: int) -> tuple[Ticket, list, dict[int, TicketMessage]]:
     """A ticket, its timeline (events oldest first) and the messages the timeline refers to.
 
     user=None is the operator at the command line (as in the services); the API always passes a user."""
-    qs = Ticket.objects.all() if user is None else Ticket.objects.visible_to(user)
-    ticket = (qs
-              .select_related("ticket_type", "team", "assignee", "customer", "dispatched_team", "created_by")
-              .filter(pk=ticket_id).first())
+    ticket = _detail.first(ticket_id, key=_visibility_key(user), user=user)
     if ticket is None:
         raise NotFound(_("No such ticket."), field="ticket")
     events = list(ticket.events.select_related("actor").order_by("created_at", "id"))

@@ -32,3 +32,18 @@ def test_choice_labels_follow_the_active_language(client, world):
     client.force_login(world.agent)
     page = client.get("/tickets/mine/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "WeChat" in page and ">High<" in page
+
+
+@pytest.mark.parametrize("zone", ["Asia/Shanghai", "UTC", "America/New_York"])
+def test_short_time_prints_what_the_date_filter_printed(zone):
+    import datetime as dt
+
+    from django.template import Context, Template
+    from django.utils import timezone
+
+    page = Template('{% load kefu %}{{ v|date:"m-d H:i" }}|{{ v|short_time }}')
+    with timezone.override(zone):
+        for moment in (dt.datetime(2026, 1, 2, 3, 4, tzinfo=dt.UTC), dt.datetime(2026, 12, 31, 23, 59, tzinfo=dt.UTC),
+                       None):
+            before, after = page.render(Context({"v": moment})).split("|")
+            assert before == after, (zone, moment)

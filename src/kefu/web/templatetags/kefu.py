@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from django import template
+from django.utils.timezone import template_localtime
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -48,3 +49,12 @@ def person(user, default: str = "—") -> str:
     if not user:
         return default
     return user.get_full_name() or user.username
+
+
+@register.filter
+def short_time(value) -> str:
+    """A datetime as 11-23 17:05 in the current time zone: what |date:"m-d H:i" prints, without Django's general
+    date formatter, which costs ~4× more and which the queue and the board ran once per row."""
+    if value in (None, ""):
+        return ""
+    return template_localtime(value).strftime("%m-%d %H:%M")
