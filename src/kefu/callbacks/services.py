@@ -222,8 +222,9 @@ def _unreachable_count(task: CallbackTask) -> int:
 def _finish(task: CallbackTask, version: int, outcome: str, *, actor, at: dt.datetime, note: str = "",
             state: str = CallbackTask.State.DONE) -> None:
     """Close the task with its outcome and write the one CALLBACK_OUTCOME event the KPIs are computed from."""
-    _update(task, version, state=state, outcome=outcome, note=note or task.note, done_at=at,
-            done_by=actor if getattr(actor, "pk", None) else task.done_by)
+    # The call is credited to whoever made it: a team lead approving an unreachable case did not call.
+    caller = task.done_by if task.done_by_id else (actor if getattr(actor, "pk", None) else None)
+    _update(task, version, state=state, outcome=outcome, note=note or task.note, done_at=at, done_by=caller)
     agent = task.done_by_id or task.assignee_id
     emit(task.ticket, EventCode.CALLBACK_OUTCOME, actor=actor, at=at, params={
         "task": task.pk, "case": task.case_id, "outcome": outcome, "attempt": task.attempt,

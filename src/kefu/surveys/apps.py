@@ -9,3 +9,7 @@ class SurveysConfig(AppConfig):
 
     def ready(self):
         from kefu.surveys import describers  # noqa: F401  (registers the timeline lines of survey events)
+        from kefu.surveys.panel import survey_panel
+        from kefu.tickets import panels
+
+        panels.register("surveys/partials/ticket_panel.html", survey_panel, side=True)

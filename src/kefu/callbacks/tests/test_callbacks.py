@@ -220,7 +220,8 @@ def test_unreachable_is_retried_then_the_team_lead_approves_closing(world, resol
                                 reason="三次未接通，号码有效")
     ticket.refresh_from_db()
     assert ticket.status == "closed"
-    assert events(ticket, EventCode.CALLBACK_OUTCOME)[-1]["outcome"] == "closed_unreachable"
+    last = events(ticket, EventCode.CALLBACK_OUTCOME)[-1]
+    assert last["outcome"] == "closed_unreachable" and last["agent"] == world.agent.pk  # who called, not the lead
 
 
 def test_lead_may_order_one_more_attempt_instead(world, resolve):

@@ -69,3 +69,16 @@ def test_call_screen_shows_the_survey_and_keeps_answers_on_refusal(world, resolv
     r = client.post(f"/callbacks/{task.pk}/outcome/", {"version": task.version, "outcome": "accepted",
                                                         "questionnaire_id": survey.pk})
     assert r.status_code == 302 and Response.objects.count() == 1
+
+
+def test_resolved_ticket_page_offers_the_survey_and_shows_answers(world, resolve, survey, client):
+    ticket = resolve()
+    client.force_login(world.agent)
+    page = client.get(ticket.get_absolute_url()).content.decode()
+    assert 'data-testid="survey-ask"' in page and f"/surveys/ticket/{ticket.pk}/" in page
+    task = pull_next(actor=world.agent)
+    record_outcome(actor=world.agent, task_id=task.pk, version=task.version, data=OutcomeInput(
+        outcome="accepted", survey=SurveyAnswers(questionnaire_id=survey.pk, answers=good_answers(survey, 4, 7))))
+    assert "CSAT 4 · NPS 7" in client.get(ticket.get_absolute_url()).content.decode()
+    open_ticket = world.ticket()
+    assert 'data-testid="survey-panel"' not in client.get(open_ticket.get_absolute_url()).content.decode()
