@@ -76,11 +76,7 @@ def pull_next(*, actor: User, now: dt.datetime | None = None) -> CallbackTask | 
     one of them have each task, and the other moves on to the next candidate."""
     _require_caller(actor)
     at = now or timezone.now()
-    pool = (CallbackTask.objects.filter(state=CallbackTask.State.OPEN, assignee__isnull=True)
-            .filter(team_id=actor.team_id) if actor.team_id else CallbackTask.objects.none())
-    candidates = list(pool.exclude(not_before__gt=at).order_by("due_at", "id")
-                      .values_list("pk", "excluded")[:PULL_WINDOW])
-    for pk, excluded in candidates:
+    for pk, excluded in _candidates(actor, at):
         if actor.pk in (excluded or []):
             continue
         claimed = CallbackTask.objects.filter(pk=pk, assignee__isnull=True, state=CallbackTask.State.OPEN).update(
@@ -91,6 +87,14 @@ def pull_next(*, actor: User, now: dt.datetime | None = None) -> CallbackTask | 
                  params={"task": pk, "agent": actor.pk, "pulled": True})
             return task
     return None
+
+
+def _candidates(actor: User, at: dt.datetime) -> list[tuple[int, list]]:
+    """The most urgent free tasks of the agent's team, as read now — possibly claimed by the time we claim."""
+    if not actor.team_id:
+        return []
+    pool = CallbackTask.objects.filter(state=CallbackTask.State.OPEN, assignee__isnull=True, team_id=actor.team_id)
+    return list(pool.exclude(not_before__gt=at).order_by("due_at", "id").values_list("pk", "excluded")[:PULL_WINDOW])
 
 
 @transaction.atomic

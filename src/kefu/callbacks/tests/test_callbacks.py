@@ -275,3 +275,14 @@ def test_another_agents_task_cannot_be_recorded_and_other_teams_cannot_see_it(wo
         services.record_outcome(actor=world.agent, task_id=task.pk, version=stale.version - 1,
                                 data=OutcomeInput(outcome="accepted"))
     assert CallbackTask.objects.get(pk=task.pk).state == "open"
+
+
+def test_a_task_claimed_between_reading_and_claiming_goes_to_the_next_one(world, resolve, monkeypatch):
+    """The race of two pulls, made deterministic: our read saw both tasks free, a colleague took the first."""
+    first, second = resolve(title="一"), resolve(title="二", now=MONDAY + dt.timedelta(minutes=5))
+    read = [(t.pk, []) for t in CallbackTask.objects.order_by("due_at")]
+    services.pull_next(actor=world.handler, now=LATER)  # the colleague's pull commits first
+    monkeypatch.setattr(services, "_candidates", lambda actor, at: read)  # our stale read
+    task = services.pull_next(actor=world.agent, now=LATER)
+    assert task.ticket_id == second.pk and task.assignee == world.agent
+    assert CallbackTask.objects.get(ticket=first).assignee == world.handler
