@@ -1,13 +1,10 @@
 """Placeholders of a campaign script ({customer_name} …, as in kefu.phrases): checked at save, filled per call."""
 
-import re
-
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kefu.core.errors import ValidationFailed
-
-_TOKEN = re.compile(r"\{([^{}]*)\}")
+from kefu.phrases.placeholders import clean_placeholders
+from kefu.phrases.placeholders import fill as fill_placeholders
 
 PLACEHOLDERS = {
     "customer_name": (_("Customer name"), lambda actor, call: call.name if call else ""),
@@ -19,21 +16,10 @@ PLACEHOLDERS = {
 
 
 def clean_script(text: str, *, field: str = "script") -> str:
-    """Refuse unknown placeholders and stray braces, naming them, before anything is saved."""
-    unknown = sorted({name for name in _TOKEN.findall(text or "") if name not in PLACEHOLDERS})
-    if unknown:
-        raise ValidationFailed(
-            _("Unknown placeholder: %(names)s. Known: %(known)s.") % {
-                "names": ", ".join(f"{{{n}}}" for n in unknown), "known": ", ".join(f"{{{k}}}" for k in PLACEHOLDERS)},
-            code="unknown_placeholder", field=field, params={"unknown": unknown, "known": list(PLACEHOLDERS)})
-    rest = _TOKEN.sub("", text or "")
-    if "{" in rest or "}" in rest:
-        raise ValidationFailed(_("A brace is not closed; write placeholders as {customer_name}."),
-                               code="unbalanced_braces", field=field)
-    return text
+    """Refuse unknown placeholders and stray braces before a campaign is saved (the phrases' check, this table)."""
+    return clean_placeholders(text, field=field, known=PLACEHOLDERS)
 
 
 def fill(text: str, *, actor, call) -> str:
     """The script with every placeholder filled in for this agent and call (unknown ones left blank)."""
-    return _TOKEN.sub(lambda m: str(PLACEHOLDERS[m.group(1)][1](actor, call)) if m.group(1) in PLACEHOLDERS else "",
-                      text or "")
+    return fill_placeholders(text or "", actor=actor, ticket=call, known=PLACEHOLDERS)[0]

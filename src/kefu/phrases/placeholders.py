@@ -34,27 +34,33 @@ def placeholders_in(text: str) -> list[str]:
     return _TOKEN.findall(text or "")
 
 
-def clean_placeholders(text: str, *, field: str = "body") -> str:
-    """Refuse unknown placeholders and stray braces, naming them, before anything is saved."""
-    unknown = sorted({name for name in placeholders_in(text) if name not in PLACEHOLDERS})
+def clean_placeholders(text: str, *, field: str = "body", known: dict | None = None) -> str:
+    """Refuse unknown placeholders and stray braces, naming them, before anything is saved.
+
+    `known` is the table of another kind of script (a campaign's); the phrases' own table by default."""
+    known = PLACEHOLDERS if known is None else known
+    unknown = sorted({name for name in placeholders_in(text) if name not in known})
     if unknown:
         raise ValidationFailed(
             _("Unknown placeholder: %(names)s. Known: %(known)s.") % {
-                "names": ", ".join(f"{{{n}}}" for n in unknown), "known": ", ".join(f"{{{k}}}" for k in PLACEHOLDERS)},
-            code="unknown_placeholder", field=field, params={"unknown": unknown, "known": list(PLACEHOLDERS)})
+                "names": ", ".join(f"{{{n}}}" for n in unknown), "known": ", ".join(f"{{{k}}}" for k in known)},
+            code="unknown_placeholder", field=field, params={"unknown": unknown, "known": list(known)})
     if "{" in _TOKEN.sub("", text) or "}" in _TOKEN.sub("", text):
         raise ValidationFailed(_("A brace is not closed; write placeholders as {customer_name}."),
                                code="unbalanced_braces", field=field)
     return text
 
 
-def fill(text: str, *, actor, ticket) -> tuple[str, list[str]]:
-    """The text with every placeholder filled in, and the names that had no value (left blank)."""
+def fill(text: str, *, actor, ticket, known: dict | None = None) -> tuple[str, list[str]]:
+    """The text with every placeholder filled in, and the names that had no value (left blank).
+
+    With another `known` table, `ticket` is whatever that table's functions take (a campaign call)."""
+    known = PLACEHOLDERS if known is None else known
     missing: list[str] = []
 
     def value(match: re.Match) -> str:
         name = match.group(1)
-        filled = PLACEHOLDERS[name][1](actor, ticket) if name in PLACEHOLDERS else ""
+        filled = str(known[name][1](actor, ticket) or "") if name in known else ""
         if not filled:
             missing.append(name)
         return filled
