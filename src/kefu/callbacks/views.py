@@ -4,9 +4,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kefu.accounts.models import User
@@ -14,13 +11,12 @@ from kefu.accounts.roles import CAN_HANDLE_TICKETS, CAN_SUPERVISE, Role
 from kefu.callbacks import selectors, services
 from kefu.callbacks.models import CallbackTask, Outcome
 from kefu.callbacks.script import script_for
-from kefu.core.errors import ValidationFailed
 from kefu.core.pii import mask_phone
 from kefu.surveys.models import Questionnaire
 from kefu.surveys.selectors import questionnaire_for_ticket
 from kefu.surveys.validation import answer_errors, answers_from_post
 from kefu.tickets.models import TicketType
-from kefu.web.htmx import error_context, form_int, page, render, run_action
+from kefu.web.htmx import error_context, form_datetime, form_int, page, render, run_action
 
 OUTCOMES = [(o.value, o.label) for o in Outcome if o not in (Outcome.CLOSED_UNREACHABLE, Outcome.CANCELLED)]
 
@@ -76,15 +72,6 @@ def assign(request, task_id: int):
     return run_action(calls, "assign", _refused_queue(request, task_id)) or redirect("callbacks:queue")
 
 
-def _when(value: str, field: str):
-    if not value:
-        return None
-    parsed = parse_datetime(value)
-    if parsed is None:
-        raise ValidationFailed(_("Enter a date and time."), code="invalid_datetime", field=field)
-    return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
-
-
 def _task_context(user, task: CallbackTask, **extra) -> dict:
     ticket = task.ticket
     questionnaire = questionnaire_for_ticket(ticket) if task.state == "open" else None
@@ -131,7 +118,7 @@ def _outcome_input(post) -> services.OutcomeInput:
                                           type=post.get("follow_up_type") or "inquiry")
     return services.OutcomeInput(outcome=post.get("outcome", ""), note=post.get("note", ""),
                                  answer=post.get("answer", ""), follow_up=follow_up,
-                                 call_at=_when(post.get("call_at", ""), "call_at"), survey=_survey_input(post))
+                                 call_at=form_datetime(post.get("call_at", ""), "call_at"), survey=_survey_input(post))
 
 
 @login_required

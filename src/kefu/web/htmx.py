@@ -64,6 +64,26 @@ def form_int(value, field: str) -> int | None:
     return int(value)
 
 
+def form_datetime(value, field: str):
+    """A datetime-local field (2026-11-23T14:30) in the center's time zone; empty is None; else 422 naming it."""
+    from django.utils import timezone
+    from django.utils.dateparse import parse_datetime
+    from django.utils.translation import gettext as _
+
+    from kefu.core.errors import ValidationFailed
+
+    value = str(value or "").strip()
+    if not value:
+        return None
+    try:
+        parsed = parse_datetime(value)
+    except ValueError:  # well-formed but impossible, e.g. 2026-02-30T10:00
+        parsed = None
+    if parsed is None:
+        raise ValidationFailed(_("Enter a date and time."), code="invalid_datetime", field=field)
+    return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
+
+
 def run_action(calls: dict, name: str, refused):
     """Run the named service call of a POST view; a refusal (but not a 404) is shown by `refused(exc)`.
 

@@ -30,6 +30,9 @@ def test_agent_pulls_follows_the_script_and_records_accepted_on_screen(world, re
                                                         "call_at": "yesterday", "note": "正在开会"})
     assert r.status_code == 422 and 'class="field-error"' in r.content.decode()
     assert "正在开会" in r.content.decode()  # what was typed is kept
+    r = client.post(f"/callbacks/{task.pk}/outcome/", {"version": task.version, "outcome": "not_convenient",
+                                                        "call_at": "2026-02-30T10:00"})  # no such day
+    assert r.status_code == 422 and "请输入日期和时间" in r.content.decode()
     r = client.post(f"/callbacks/{task.pk}/outcome/", {"version": task.version, "outcome": "accepted"})
     assert r.status_code == 302
     ticket.refresh_from_db()

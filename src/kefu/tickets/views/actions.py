@@ -5,13 +5,10 @@ A refusal shows the ticket again with the error beside the form that caused it, 
 service's status code: 422 for bad input, 409 when someone else changed the ticket first.
 """
 
-from datetime import datetime
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,7 +18,7 @@ from kefu.sla.escalation import escalate_ticket
 from kefu.tickets import services
 from kefu.tickets.views.common import int_or_none
 from kefu.tickets.views.detail import ticket_context
-from kefu.web.htmx import error_context, page, render
+from kefu.web.htmx import error_context, form_datetime, page, render
 
 
 def _version(post) -> int:
@@ -29,16 +26,6 @@ def _version(post) -> int:
     if version is None:
         raise ValidationFailed(_("This field is required."), code="required", field="version")
     return version
-
-
-def _when(value: str, field: str) -> datetime | None:
-    """A datetime-local input (2026-11-23T14:30) in the center's time zone."""
-    if not value:
-        return None
-    parsed = parse_datetime(value)
-    if parsed is None:
-        raise ValidationFailed(_("Enter a date and time."), code="invalid_datetime", field=field)
-    return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
 
 
 def _reply(request, ticket_id):
@@ -67,9 +54,10 @@ def _dispatch(request, ticket_id):
     team_id = int_or_none(request.POST.get("team_id"), "team_id")
     if team_id is None:
         raise ValidationFailed(_("Choose a team."), code="required", field="team_id")
-    services.dispatch_ticket(actor=request.user, ticket_id=ticket_id, version=_version(request.POST), team_id=team_id,
-                             appointment_start=_when(request.POST.get("appointment_start", ""), "appointment_start"),
-                             appointment_end=_when(request.POST.get("appointment_end", ""), "appointment_end"),
+    post = request.POST
+    services.dispatch_ticket(actor=request.user, ticket_id=ticket_id, version=_version(post), team_id=team_id,
+                             appointment_start=form_datetime(post.get("appointment_start"), "appointment_start"),
+                             appointment_end=form_datetime(post.get("appointment_end"), "appointment_end"),
                              note=request.POST.get("note", ""))
 
 
@@ -155,7 +143,7 @@ def _edit(request, ticket_id):
     if {k: v for k, v in custom.items() if v} != {k: str(v) for k, v in ticket.custom.items()}:
         changes["custom"] = {k: v for k, v in custom.items() if v != ""}
     if "occurred_at" in post:
-        occurred = _when(post["occurred_at"], "occurred_at")
+        occurred = form_datetime(post["occurred_at"], "occurred_at")
         if occurred != ticket.occurred_at:
             changes["occurred_at"] = occurred
     services.update_ticket(actor=request.user, ticket_id=ticket_id, version=_version(post), changes=changes)

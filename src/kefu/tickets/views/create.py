@@ -10,9 +10,8 @@ from kefu.customers.selectors import search_customers
 from kefu.tickets import services
 from kefu.tickets.lifecycle import Channel, Priority
 from kefu.tickets.models import TicketType
-from kefu.tickets.views.actions import _when
 from kefu.tickets.views.common import int_or_none
-from kefu.web.htmx import error_context, render
+from kefu.web.htmx import error_context, form_datetime, render
 
 _TEXT = ("title", "description", "reporter_name", "location", "cause", "handling", "contact_phone", "channel_ref")
 
@@ -67,7 +66,7 @@ def _input(request) -> services.TicketInput:
     mine = post.get("assign_to_me") == "on"
     return services.TicketInput(
         type=ticket_type.code, **{name: post.get(name, "") for name in _TEXT},
-        occurred_at=_when(post.get("occurred_at", ""), "occurred_at"),
+        occurred_at=form_datetime(post.get("occurred_at"), "occurred_at"),
         channel=post.get("channel") or Channel.PHONE,
         priority=int_or_none(post.get("priority"), "priority") or Priority.NORMAL,
         is_major=post.get("is_major") == "on",
