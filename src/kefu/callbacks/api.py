@@ -122,12 +122,11 @@ def assign(request, task_id: int, payload: AssignIn):
 def outcome(request, task_id: int, payload: OutcomeIn):
     data = payload.dict()
     version = data.pop("version")
-    follow_up = services.FollowUpCase(**data.pop("follow_up")) if data.get("follow_up") else None
-    data.pop("follow_up", None)
-    survey = data.pop("survey", None)
+    follow_up, survey = data.pop("follow_up"), data.pop("survey")
+    data["follow_up"] = services.FollowUpCase(**follow_up) if follow_up else None
     data["survey"] = services.SurveyAnswers(**survey) if survey else None
     task = services.record_outcome(actor=request.auth, task_id=task_id, version=version,
-                                   data=services.OutcomeInput(**data, follow_up=follow_up))
+                                   data=services.OutcomeInput(**data))
     return task_out(task)
 
 

@@ -5,7 +5,7 @@ import datetime as dt
 from django.test import override_settings
 from django.utils import timezone
 
-from kefu.callbacks.models import CallbackTask
+from kefu.callbacks.models import CallbackRule, CallbackTask
 from kefu.callbacks.services import pull_next
 
 
@@ -101,20 +101,15 @@ def test_the_api_pulls_records_and_refuses_clearly(world, resolve, api):
 
 
 def test_the_api_approval_needs_a_team_lead(world, resolve, api):
+    for rule in CallbackRule.objects.all():  # one attempt, so the first "unreachable" asks the lead
+        rule.max_attempts = 1
+        rule.save()
     resolve()
     task = pull_next(actor=world.agent)
-    for _ in range(3):
-        task.refresh_from_db()
-        if task.state != "open":
-            break
-        agent = api.as_user(world, world.agent)
-        agent.post(f"/callbacks/{task.pk}/outcome", {"version": task.version, "outcome": "unreachable"})
-        nxt = CallbackTask.objects.filter(state="open").first()
-        if nxt:
-            CallbackTask.objects.filter(pk=nxt.pk).update(not_before=None)
-            task = pull_next(actor=world.agent) or task
-    waiting = CallbackTask.objects.get(state="awaiting_approval")
-    body = {"version": waiting.version, "approve": True, "reason": "三次未接通"}
-    assert api.as_user(world, world.agent).post(f"/callbacks/{waiting.pk}/approval", body).status_code == 403
-    r = api.as_user(world, world.lead).post(f"/callbacks/{waiting.pk}/approval", body)
+    r = api.as_user(world, world.agent).post(f"/callbacks/{task.pk}/outcome",
+                                             {"version": task.version, "outcome": "unreachable"})
+    assert r.status_code == 200 and r.json()["state"] == "awaiting_approval"
+    body = {"version": r.json()["version"], "approve": True, "reason": "三次未接通"}
+    assert api.as_user(world, world.agent).post(f"/callbacks/{task.pk}/approval", body).status_code == 403
+    r = api.as_user(world, world.lead).post(f"/callbacks/{task.pk}/approval", body)
     assert r.status_code == 200 and r.json()["outcome"] == "closed_unreachable"
