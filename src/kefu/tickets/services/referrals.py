@@ -3,7 +3,7 @@ customer gets no reply and the ticket cannot be resolved, so nobody promises wha
 
 from datetime import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -56,8 +56,15 @@ def refer_to_manager(*, actor: User | None, ticket_id: int, question: str, manag
         raise ValidationFailed(_("This ticket already waits for a manager's decision."), code="duplicate",
                                field="ticket")
     at = now or timezone.now()
-    referral = ManagerReferral.objects.create(ticket=ticket, question=question, manager=manager,
-                                              asked_by=actor, asked_at=at)
+    try:
+        # Two agents referring the same ticket at once both pass the check above; the partial unique
+        # constraint lets one in, and the other gets the same answer as if it had come second.
+        with transaction.atomic():
+            referral = ManagerReferral.objects.create(ticket=ticket, question=question, manager=manager,
+                                                      asked_by=actor, asked_at=at)
+    except IntegrityError:
+        raise ValidationFailed(_("This ticket already waits for a manager's decision."), code="duplicate",
+                               field="ticket") from None
     bump(ticket, {"updated_at": at})
     emit(ticket, EventCode.REFERRED_TO_MANAGER, actor=actor, at=at,
          params={"referral": referral.pk, "manager": manager.pk})

@@ -206,3 +206,19 @@ def test_ticket_page_shows_the_loop_and_the_referral_forms(world, client):
     assert other.title in client.get("/tickets/referrals/").content.decode()
     page = client.get(other.get_absolute_url()).content.decode()
     assert 'data-testid="decide-form"' in page
+
+
+def test_a_second_referral_racing_past_the_check_is_refused_not_a_500(world, monkeypatch):
+    """Both requests passed the 'already waiting?' check; the database's constraint decides."""
+    from kefu.tickets.services import referrals
+
+    ticket = world.ticket()
+    services.refer_to_manager(actor=world.agent, ticket_id=ticket.pk, question="可否减免", manager_id=world.manager.pk)
+    monkeypatch.setattr(referrals.ManagerReferral.objects, "filter",
+                        lambda **kw: ManagerReferral.objects.none() if "state" in kw else
+                        ManagerReferral.objects.all().filter(**kw))
+    with pytest.raises(ValidationFailed) as err:
+        services.refer_to_manager(actor=world.handler, ticket_id=ticket.pk, question="再问",
+                                  manager_id=world.manager.pk)
+    assert err.value.code == "duplicate"
+    assert ManagerReferral.objects.count() == 1
