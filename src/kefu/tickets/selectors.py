@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -32,17 +32,14 @@ class TicketFilters:
     q: str | None = None  # a ticket number, or words of the title
 
 
-def _sla_condition(state: str) -> Exists:
-    """Tickets with a live clock past its warning point (at_risk) or past its due time (breached)."""
-    from kefu.sla.models import ClockState, TicketClock
+def _sla_condition(state: str) -> Q:
+    """Tickets past a clock's warning point but within every limit (at_risk), or past a limit (breached); the
+    same definition as the queue board's, read from the ticket's SLA summary (kefu.sla.summary)."""
+    from kefu.sla.summary import AT_RISK, BREACHED, state_q
 
-    now = timezone.now()
-    live = TicketClock.objects.filter(ticket_id=OuterRef("pk"), state__in=(ClockState.RUNNING, ClockState.PAUSED))
-    if state == "breached":
-        return Exists(live.filter(Q(due_at__lte=now) | Q(breached_at__isnull=False)))
-    if state == "at_risk":
-        return Exists(live.filter(warn_at__lte=now, due_at__gt=now, breached_at__isnull=True))
-    raise ValidationFailed(_("Choose at risk or breached."), code="invalid_choice", field="sla")
+    if state not in (AT_RISK, BREACHED):
+        raise ValidationFailed(_("Choose at risk or breached."), code="invalid_choice", field="sla")
+    return state_q(state, timezone.now())
 
 
 def _keyword(qs, q: str):
