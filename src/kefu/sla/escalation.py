@@ -96,6 +96,27 @@ def _process(clock: TicketClock, loaded, now: dt.datetime, events: list, memo: d
     clock.next_check_at = _rung_due(clock, rungs, clock.escalation_level) if more else None
 
 
+# What the sweeper reads of a claimed clock and of its ticket (the notices name the ticket; the events carry its
+# version). The ticket's other columns stay deferred: a listener that reads one still gets it, by a query.
+_CLOCK_FIELDS = ("ticket", "kind", "policy", "due_at", "warned_at", "breached_at", "escalation_level",
+                 "next_check_at")
+_TICKET_FIELDS = ("version", "title", "location", "team", "assignee")
+_ASSIGNEE = Ticket._meta.get_field("assignee")
+
+
+def _load_claimed(ids: list[int], token: str) -> list[TicketClock]:
+    """The clocks this batch claimed, with their tickets and the tickets' assignees."""
+    # By primary key as well as by token: `claim` has no index, and on a million clocks a look-up by the token
+    # alone is a full scan per batch.
+    claimed = list(TicketClock.objects.filter(pk__in=ids, claim=token).select_related("ticket")
+                   .only(*_CLOCK_FIELDS, *(f"ticket__{name}" for name in _TICKET_FIELDS)))
+    # A batch names a handful of assignees over and over: each is read once, not joined into every row.
+    users = User.objects.in_bulk({c.ticket.assignee_id for c in claimed if c.ticket.assignee_id})
+    for clock in claimed:
+        _ASSIGNEE.set_cached_value(clock.ticket, users.get(clock.ticket.assignee_id))
+    return claimed
+
+
 def sweep(*, now: dt.datetime | None = None, batch: int = 500, limit: int | None = None) -> dict:
     """Process every clock whose next check is due; safe to run in several workers at once."""
     now = now or timezone.now()
@@ -112,9 +133,7 @@ def sweep(*, now: dt.datetime | None = None, batch: int = 500, limit: int | None
             # On PostgreSQL the second UPDATE waits for the first to commit and then re-checks the WHERE.
             TicketClock.objects.filter(pk__in=ids, next_check_at__lte=now).update(next_check_at=None, claim=token)
             # The assignee is told of warnings and breaches; nothing else of the ticket's relations is read here.
-            # By primary key as well as by token: `claim` has no index, and on a million clocks a lookup by the
-            # token alone is a full scan per batch.
-            claimed = list(TicketClock.objects.filter(pk__in=ids, claim=token).select_related("ticket__assignee"))
+            claimed = _load_claimed(ids, token)
             events: list = []
             memo: dict = {}
             # The whole batch acts in bulk: its notices in one INSERT (and one after-commit enqueue), its clock
