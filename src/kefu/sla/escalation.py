@@ -1,6 +1,7 @@
 """The sweeper (warnings, breaches, the escalation ladder), manual and major-event escalation, duty alerts."""
 
 import datetime as dt
+import itertools
 import uuid
 
 from django.db import transaction
@@ -20,14 +21,13 @@ from kefu.tickets.models import EventCode, Ticket
 _update_clocks = PreparedUpdate(TicketClock, ["warned_at", "breached_at", "escalation_level", "next_check_at"])
 
 
-def _rung_due(clock: TicketClock, rungs: list[EscalationRung], level: int) -> dt.datetime:
-    """When rung `level` is due: the breach plus the delays of every rung up to and including it."""
-    return clock.due_at + dt.timedelta(minutes=sum(r.delay_minutes for r in rungs[: level + 1]))
-
-
 def _recipients(rung: EscalationRung, ticket: Ticket, memo: dict | None = None) -> list[User]:
     """Who a rung tells; `memo` keeps the answers for one sweep batch (the same leads, again and again)."""
-    if rung.action == EscalationRung.Action.NOTIFY_TEAM_LEAD:
+    if rung.action == EscalationRung.Action.REASSIGN:
+        # The queue's complaint handlers and its lead hear of the ticket that just landed there.
+        key, query = ("queue", rung.team_id), {"team_id": rung.team_id,
+                                               "role__in": [Role.COMPLAINT_HANDLER, Role.TEAM_LEAD]}
+    elif rung.action == EscalationRung.Action.NOTIFY_TEAM_LEAD:
         key, query = ("lead", ticket.team_id), {"role": Role.TEAM_LEAD, "team_id": ticket.team_id}
         if not ticket.team_id:
             return []
@@ -56,16 +56,24 @@ def run_rung(rung: EscalationRung, ticket: Ticket, *, reason: str, allow_reassig
         except ServiceError as exc:  # e.g. the ticket was resolved meanwhile: record, do not fail the sweep
             return {**params, "skipped": True, "error": exc.code}
         ticket.refresh_from_db()
-        recipients = list(User.objects.filter(team_id=rung.team_id, role__in=[Role.COMPLAINT_HANDLER, Role.TEAM_LEAD],
-                                              is_active=True))
         params["team"] = rung.team_id
-    else:
-        recipients = _recipients(rung, ticket, memo)
+    recipients = _recipients(rung, ticket, memo)
     params["notified"] = notices.tell(recipients, kind="escalation", ticket=ticket, sms=rung.sms, reason=reason)
     return params
 
 
-def _process(clock: TicketClock, loaded, now: dt.datetime, events: list, memo: dict) -> None:
+def _ladder(policy_id: int, memo: dict) -> tuple[list[EscalationRung], list[dt.timedelta]]:
+    """A policy's rungs and when each is due after the breach (the running sum of the delays), once per batch."""
+    key = ("ladder", policy_id)
+    if key not in memo:
+        loaded = policies.policy_by_id(policy_id)
+        rungs = loaded.rungs if loaded else []
+        after = list(itertools.accumulate(dt.timedelta(minutes=r.delay_minutes) for r in rungs))
+        memo[key] = rungs, after
+    return memo[key]
+
+
+def _process(clock: TicketClock, now: dt.datetime, events: list, memo: dict) -> None:
     """One claimed clock: warn, breach, or run the ladder rungs that are due."""
     ticket = clock.ticket
     # The current time zone and the rung's reason are looked up once per batch (memo), not once per clock.
@@ -79,27 +87,28 @@ def _process(clock: TicketClock, loaded, now: dt.datetime, events: list, memo: d
             events.append((ticket, EventCode.SLA_WARNING, {"clock": clock.kind, "due": clock.due_at.isoformat()}))
         clock.next_check_at = clock.due_at
         return
-    rungs = loaded.rungs if loaded else []
     if clock.breached_at is None:
         clock.breached_at = clock.due_at
         notices.tell([ticket.assignee], kind="sla_breach", ticket=ticket, due=due_text)
         events.append((ticket, EventCode.SLA_BREACHED, {"clock": clock.kind, "due": clock.due_at.isoformat()}))
     # Only the resolution and callback clocks climb the ladder; a late first reply is reported, not escalated.
-    if clock.kind in (ClockKind.RESOLUTION, ClockKind.CALLBACK):
-        while clock.escalation_level < len(rungs) and _rung_due(clock, rungs, clock.escalation_level) <= now:
-            rung = rungs[clock.escalation_level]
-            params = run_rung(rung, ticket, reason=memo["reason"], memo=memo)
-            clock.escalation_level += 1
-            params.update(clock=clock.kind, level=clock.escalation_level)
-            events.append((ticket, EventCode.ESCALATED, params))
-    more = clock.kind in (ClockKind.RESOLUTION, ClockKind.CALLBACK) and clock.escalation_level < len(rungs)
-    clock.next_check_at = _rung_due(clock, rungs, clock.escalation_level) if more else None
+    if clock.kind not in (ClockKind.RESOLUTION, ClockKind.CALLBACK):
+        clock.next_check_at = None
+        return
+    rungs, after = _ladder(clock.policy_id, memo)
+    while clock.escalation_level < len(rungs) and clock.due_at + after[clock.escalation_level] <= now:
+        params = run_rung(rungs[clock.escalation_level], ticket, reason=memo["reason"], memo=memo)
+        clock.escalation_level += 1
+        params.update(clock=clock.kind, level=clock.escalation_level)
+        events.append((ticket, EventCode.ESCALATED, params))
+    more = clock.escalation_level < len(rungs)
+    clock.next_check_at = clock.due_at + after[clock.escalation_level] if more else None
 
 
 # What the sweeper reads of a claimed clock and of its ticket (the notices name the ticket; the events carry its
 # version). The ticket's other columns stay deferred: a listener that reads one still gets it, by a query.
-_CLOCK_FIELDS = ("ticket", "kind", "policy", "due_at", "warned_at", "breached_at", "escalation_level",
-                 "next_check_at")
+# next_check_at is not read: the claim emptied it, and _process() always sets it again.
+_CLOCK_FIELDS = ("ticket", "kind", "policy", "due_at", "warned_at", "breached_at", "escalation_level")
 _TICKET_FIELDS = ("version", "title", "location", "team", "assignee")
 _ASSIGNEE = Ticket._meta.get_field("assignee")
 
@@ -140,7 +149,7 @@ def sweep(*, now: dt.datetime | None = None, batch: int = 500, limit: int | None
             # changes in one executemany, its events in one INSERT — all in this claiming transaction.
             with notices.batched():
                 for clock in claimed:
-                    _process(clock, policies.policy_by_id(clock.policy_id), now, events, memo)
+                    _process(clock, now, events, memo)
             _update_clocks.run(claimed)
             emit_many(events, actor=None, at=now)
         done["claimed"] += len(claimed)
