@@ -12,7 +12,7 @@ from kefu.notify.models import Notification
 # Every column but the primary key.
 FIELDS = [f for f in Notification._meta.concrete_fields if not f.primary_key]
 _PK = Notification._meta.pk
-_JSON = {f.attname for f in FIELDS if isinstance(f, JSONField)}
+_COLUMNS = [(f.attname, f, isinstance(f, JSONField)) for f in FIELDS]
 # Exact types (not bool, not subclasses): the values of Notification's text, number and foreign-key columns.
 _PLAIN = (str, int)
 _sql: dict = {}
@@ -38,24 +38,26 @@ def insert(values: list[dict]) -> list[int]:
     The values must be valid already (kefu.notify.validation): nothing is checked here."""
     if not values:
         return []
-    db = router.db_for_write(Notification)
-    connection = connections[db]
+    connection = connections[router.db_for_write(Notification)]
     memo: dict = {}
-    rows = [[_prepare(f, row[f.attname], connection, memo) for f in FIELDS] for row in values]
-    return [_PK.to_python(pk) for pk in _run(connection, rows)]
+    return [_PK.to_python(pk) for pk in _run(connection, [_row(v, connection, memo) for v in values])]
 
 
-def _prepare(field, value, connection, memo: dict):
-    """What field.get_db_prep_save(value) gives, without its conversion chain where that is the identity."""
-    if field.attname in _JSON:
-        return field.get_db_prep_save(value, connection)  # None may be JSON null here, not SQL NULL
-    if value is None or type(value) in _PLAIN:
-        return value  # text, numbers and ids are written as they are by every backend
-    # A batch repeats the same moment (created, updated, sent): each distinct value is converted once.
-    key = (field.attname, value)
-    if key not in memo:
-        memo[key] = field.get_db_prep_save(value, connection)
-    return memo[key]
+def _row(values: dict, connection, memo: dict) -> list:
+    """What field.get_db_prep_save() gives for each column, without its conversion chain where that is the
+    identity (text, numbers, ids), and once per distinct value where a batch repeats it (its moments)."""
+    row = []
+    for attname, field, is_json in _COLUMNS:
+        value = values[attname]
+        if is_json:
+            value = field.get_db_prep_save(value, connection)  # None may be JSON null here, not SQL NULL
+        elif value is not None and type(value) not in _PLAIN:
+            key = (attname, value)
+            if key not in memo:
+                memo[key] = field.get_db_prep_save(value, connection)
+            value = memo[key]
+        row.append(value)
+    return row
 
 
 def _run(connection, rows: list[list]) -> list:

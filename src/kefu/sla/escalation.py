@@ -3,6 +3,7 @@
 import datetime as dt
 import itertools
 import uuid
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
@@ -17,8 +18,24 @@ from kefu.sla.models import ClockKind, ClockState, EscalationRung, TicketClock
 from kefu.tickets.events import emit, emit_many
 from kefu.tickets.models import EventCode, Ticket
 
-# What the sweeper changes on each claimed clock, written for a whole batch at once (kefu.core.prepared).
+# What the sweeper changes on each claimed clock, written for a whole batch at once (kefu.core.prepared); it
+# reads the values and the pk of each Claimed record.
 _update_clocks = PreparedUpdate(TicketClock, ["warned_at", "breached_at", "escalation_level", "next_check_at"])
+
+
+@dataclass(slots=True)
+class Claimed:
+    """A clock the sweeper claimed: what it reads of the row, and what it writes back (see _update_clocks)."""
+
+    pk: int
+    kind: str
+    policy_id: int
+    due_at: dt.datetime
+    warned_at: dt.datetime | None
+    breached_at: dt.datetime | None
+    escalation_level: int
+    ticket: Ticket
+    next_check_at: dt.datetime | None = None  # the claim emptied it; _process() always sets it again
 
 
 def _recipients(rung: EscalationRung, ticket: Ticket, memo: dict | None = None) -> list[User]:
@@ -73,7 +90,7 @@ def _ladder(policy_id: int, memo: dict) -> tuple[list[EscalationRung], list[dt.t
     return memo[key]
 
 
-def _process(clock: TicketClock, now: dt.datetime, events: list, memo: dict) -> None:
+def _process(clock: Claimed, now: dt.datetime, events: list, memo: dict) -> None:
     """One claimed clock: warn, breach, or run the ladder rungs that are due."""
     ticket = clock.ticket
     # The current time zone and the rung's reason are looked up once per batch (memo), not once per clock.
@@ -105,24 +122,35 @@ def _process(clock: TicketClock, now: dt.datetime, events: list, memo: dict) -> 
     clock.next_check_at = clock.due_at + after[clock.escalation_level] if more else None
 
 
-# What the sweeper reads of a claimed clock and of its ticket (the notices name the ticket; the events carry its
-# version). The ticket's other columns stay deferred: a listener that reads one still gets it, by a query.
-# next_check_at is not read: the claim emptied it, and _process() always sets it again.
-_CLOCK_FIELDS = ("ticket", "kind", "policy", "due_at", "warned_at", "breached_at", "escalation_level")
-_TICKET_FIELDS = ("version", "title", "location", "team", "assignee")
+# What the sweeper reads of a claimed clock (Claimed's fields, in order) and of its ticket: the notices name the
+# ticket, the events carry its version. The ticket's other columns stay deferred: a listener that reads one still
+# gets it, by a query.
+_CLOCK_VALUES = ("id", "kind", "policy_id", "due_at", "warned_at", "breached_at", "escalation_level")
+_TICKET_COLUMNS = [f.attname for f in Ticket._meta.concrete_fields  # in the order Model.from_db() takes them
+                   if f.attname in {"id", "version", "title", "location", "team_id", "assignee_id"}]
+_TICKET_NAMES = frozenset(_TICKET_COLUMNS)
 _ASSIGNEE = Ticket._meta.get_field("assignee")
 
 
-def _load_claimed(ids: list[int], token: str) -> list[TicketClock]:
-    """The clocks this batch claimed, with their tickets and the tickets' assignees."""
+def _load_claimed(ids: list[int], token: str) -> list[Claimed]:
+    """The clocks this batch claimed, with their tickets and the tickets' assignees.
+
+    Read as value rows: a model instance per clock, made by select_related(), cost more than the rest of its
+    processing. The tickets are real (deferred) Ticket instances, because the event listeners receive them."""
     # By primary key as well as by token: `claim` has no index, and on a million clocks a look-up by the token
     # alone is a full scan per batch.
-    claimed = list(TicketClock.objects.filter(pk__in=ids, claim=token).select_related("ticket")
-                   .only(*_CLOCK_FIELDS, *(f"ticket__{name}" for name in _TICKET_FIELDS)))
+    rows = list(TicketClock.objects.filter(pk__in=ids, claim=token).values_list(
+        *_CLOCK_VALUES, *(f"ticket__{name}" for name in _TICKET_COLUMNS)))
+    split = len(_CLOCK_VALUES)
+    assignee_at = split + _TICKET_COLUMNS.index("assignee_id")
     # A batch names a handful of assignees over and over: each is read once, not joined into every row.
-    users = User.objects.in_bulk({c.ticket.assignee_id for c in claimed if c.ticket.assignee_id})
-    for clock in claimed:
-        _ASSIGNEE.set_cached_value(clock.ticket, users.get(clock.ticket.assignee_id))
+    users = User.objects.in_bulk({row[assignee_at] for row in rows if row[assignee_at]})
+    db = TicketClock.objects.db
+    claimed = []
+    for row in rows:
+        ticket = Ticket.from_db(db, _TICKET_NAMES, row[split:])
+        _ASSIGNEE.set_cached_value(ticket, users.get(ticket.assignee_id))
+        claimed.append(Claimed(*row[:split], ticket=ticket))
     return claimed
 
 
