@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 import django
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 
 from kefu.bench.common import OpTimes, Progress, bench_database, latency, measure, peak_rss_mb, ratio
@@ -80,6 +81,7 @@ def _run(options: dict, progress: Progress, result: dict, started: float) -> dic
         result["floor"] = {"raw_insert": raw_insert_floor(db, org, seed, n, progress),
                            "raw_insert_with_clocks": raw_insert_floor(db, org, seed, n, progress, clocks=True)}
         opened, result["service"] = service_phase(org, TicketPlans(org, seed, n), n, progress)
+        analyze()
         with ApiServer(db.server_env, options["workers"], options["worker_class"]) as server:
             result["api_create"] = api_phase(server, org, TicketPlans(org, seed + 1, api_n), api_n,
                                              options["api_clients"], progress)
@@ -167,6 +169,15 @@ def index_catch_up(progress: Progress) -> dict:
     progress.say(f"search index caught up: {done:,} tickets in {wall:.1f} s ({done / wall if wall else 0:,.0f}/s)")
     return {"pending": marked, "indexed": done, "wall_s": round(wall, 2), "cpu_s": round(cpu, 2),
             "per_s": round(done / wall, 1) if wall else None, "per_cpu_s": round(done / cpu, 1) if cpu else None}
+
+
+def analyze() -> None:
+    """Table statistics, as a deployed database has them (`PRAGMA optimize`, autovacuum). Without them SQLite
+    counts "my open tickets" through the assignee's index of every ticket, not the partial index of open ones —
+    for the raw floor and for kefu alike (on 100,000 tickets ~20× slower). Before the server starts, so that
+    its connections read them."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 def api_body(plan) -> dict:

@@ -13,7 +13,6 @@ or an INSERT once per database connection alias and then only run it, keeping wh
 
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from itertools import count
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
@@ -23,8 +22,11 @@ from django.db.models.base import ModelState
 from django.db.models.expressions import Col
 from django.db.models.query import get_related_populators
 
-# Stand-ins for the parameters while compiling: integers no caller passes, found again in the compiled params.
-_sentinels = count(-7_700_000_001, -1)
+# Stand-ins for the parameters while compiling, in two sets: the query is compiled with each, and a parameter is
+# the position holding the first set's value in one and the second's in the other — never a literal that merely
+# equals one. Small positive integers, valid for every integer column: Django compiles an out-of-range integer
+# filter to "matches nothing" (EmptyResultSet), which must not be mistaken for an empty visibility.
+_FIRST, _SECOND = 30_001, 31_001
 
 
 # Field classes whose get_db_prep_save() returns a value of this exact type unchanged, on every backend: the
@@ -44,17 +46,28 @@ def _passthrough(field) -> type | None:
     return _IDENTITY.get(type(field))
 
 
-def _compiled(queryset: QuerySet, sentinels: list[int], *, rows: bool = True) -> dict | None:
-    """The SQL of `queryset` and where each sentinel went in its parameters; None if it can match nothing.
+def _compiled(make: Callable[[list[int]], QuerySet], given: int, *, rows: bool = True) -> dict | None:
+    """The SQL of the queryset `make(params)` and where each parameter goes in it; None if it matches nothing.
 
     With `rows`, also what turning its rows into model instances needs (converters, columns, populators)."""
-    compiler = queryset.query.get_compiler(using=queryset.db)
-    try:
-        sql, params = compiler.as_sql()
-    except EmptyResultSet:  # e.g. visible_to() answered none(): nothing to run, ever, for this key
-        return None
-    slots = [[i for i, p in enumerate(params) if p == s] for s in sentinels]
-    if not all(slots):
+    first, second = [_FIRST + i for i in range(given)], [_SECOND + i for i in range(given)]
+    compiled = []
+    for stand_ins in (first, second):
+        queryset = make(stand_ins)
+        compiler = queryset.query.get_compiler(using=queryset.db)
+        try:
+            compiled.append((compiler, *compiler.as_sql()))
+        except EmptyResultSet:  # e.g. visible_to() answered none(): nothing to run, ever, for this key
+            compiled.append(None)
+    if compiled[0] is None or compiled[1] is None:
+        if compiled[0] is compiled[1]:
+            return None
+        raise ValueError("cannot prepare a query that matches nothing for some values only")
+    (compiler, sql, params), (_compiler, other_sql, other) = compiled
+    slots = [[i for i, (p, q) in enumerate(zip(params, other, strict=True)) if p == a and q == b]
+             for a, b in zip(first, second, strict=True)]
+    placed = {i for slot in slots for i in slot}
+    if sql != other_sql or not all(slots) or any(params[i] != other[i] for i in range(len(params)) if i not in placed):
         raise ValueError(f"cannot prepare {sql!r}: a parameter is not passed as a plain query value")
     entry = {"db": queryset.db, "sql": sql, "params": list(params), "slots": slots}
     if rows:
@@ -99,12 +112,11 @@ class PreparedQuery:
         self.build, self.arity = build, arity
         self._compiled: dict = {}
 
-    def _sentinels(self, given: int) -> list[int]:
-        return [next(_sentinels) for _ in range(given if self.arity is None else self.arity)]
+    def _arity(self, given: int) -> int:
+        return given if self.arity is None else self.arity
 
     def _compile(self, key, context: dict, given: int):
-        sentinels = self._sentinels(given)
-        entry = _compiled(self.build(*sentinels, **context)[:1], sentinels)
+        entry = _compiled(lambda params: self.build(*params, **context)[:1], self._arity(given))
         self._remember(key, entry)
         return entry
 
@@ -146,20 +158,19 @@ class PreparedList(PreparedQuery):
     tickets" has the same assignee)."""
 
     def _compile(self, key, context: dict, given: int):
-        sentinels = self._sentinels(given)
-        queryset = self.build(*sentinels, **context)
-        page = _compiled(queryset, sentinels)
+        page = _compiled(lambda params: self.build(*params, **context), self._arity(given))
         if page is not None:
             if any(p.reorder_for_init or p.related_populators for p in page["related"]):
                 raise ValueError("cannot prepare a list whose select_related descends more than one level")
-            connection = connections[queryset.db]
+            connection = connections[page["db"]]
             # LIMIT and OFFSET as parameters, so that every page and page size shares the statement.
             page["sql"] += " LIMIT %s OFFSET %s"
             converters = page.pop("converters")
             page["own"] = _conversions(converters, page["start"], page["end"], connection)
             page["related"] = [(p, _conversions(converters, p.cols_start, p.cols_end, connection))
                                for p in page["related"]]
-            count = page["count"] = _compiled(queryset.order_by().values("pk"), sentinels, rows=False)
+            count = page["count"] = _compiled(lambda params: self.build(*params, **context).order_by().values("pk"),
+                                              self._arity(given), rows=False)
             # COUNT(*) over the same rows; both databases flatten the subquery into one index range scan. The
             # inner SQL is Django's, with every value a parameter.
             count["sql"] = f"SELECT COUNT(*) FROM ({count['sql']}) {connection.ops.quote_name('c')}"  # noqa: S608
