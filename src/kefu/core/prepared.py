@@ -11,6 +11,8 @@ or an INSERT once per database connection alias and then only run it, keeping wh
 - `pre_save`/`post_save` signals: a model with receivers connected is saved through the ORM instead.
 """
 
+import re
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
@@ -73,14 +75,113 @@ def _compiled(make: Callable[[list[int]], QuerySet], given: int, *, rows: bool =
     if rows:
         klass_info = compiler.klass_info
         start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
-        fields = [col[0] for col in compiler.select[0:compiler.col_count]]
+        converters = compiler.get_converters([col[0] for col in compiler.select[0:compiler.col_count]])
+        related = get_related_populators(klass_info, compiler.select, queryset.db)
+        connection = connections[queryset.db]
+        flat = not any(p.reorder_for_init or p.related_populators for p in related)
         entry.update({
-            "converters": compiler.get_converters(fields), "compiler": compiler,
+            "converters": converters, "compiler": compiler, "related": related,
             "model": klass_info["model"], "start": start, "end": end,
             "init": [f[0].target.attname for f in compiler.select[start:end]],
-            "related": get_related_populators(klass_info, compiler.select, queryset.db),
+            # How _build() makes the instances when select_related goes one level deep (else the ORM's way).
+            "plan": (_conversions(converters, start, end, connection),
+                     [(p, _conversions(converters, p.cols_start, p.cols_end, connection)) for p in related])
+            if flat else None,
         })
     return entry
+
+
+def _build(entry: dict, rows: list) -> list[Model]:
+    """The rows' model instances with their select_related objects, as the ORM makes them.
+
+    Without Model.__init__ (as unpickling makes instances) where no init signal has receivers, and each related
+    object converted and built once however many rows share it (every row of "my tickets" has the same
+    assignee, most the same few types)."""
+    model, db, init, start, end = entry["model"], entry["db"], entry["init"], entry["start"], entry["end"]
+    if entry["plan"] is None:  # select_related deeper than one level: Django's populators
+        if entry["converters"]:
+            rows = entry["compiler"].apply_converters(rows, entry["converters"])
+        objs = []
+        for row in rows:
+            obj = model.from_db(db, init, row[start:end])
+            for populator in entry["related"]:
+                populator.populate(row, obj)
+            objs.append(obj)
+        return objs
+    own, related = entry["plan"]
+    connection = connections[db]
+    seen: dict = {}
+    objs = []
+    # Checked on each call, like PreparedInsert's signals: a receiver may be connected after compiling.
+    fast = {m: _no_init_receivers(m) for m in (model, *(p.model_cls for p, _c in related))}
+    for row in rows:
+        obj = _instance(model, db, init, _convert(row[start:end], own, connection), fast[model])
+        for populator, conversions in related:
+            pk = row[populator.cols_start + populator.pk_idx]
+            rel = None
+            if pk is not None:
+                rel = seen.get((populator, pk))
+                if rel is None:
+                    columns = _convert(row[populator.cols_start:populator.cols_end], conversions, connection)
+                    rel_model = populator.model_cls
+                    rel = seen[populator, pk] = _instance(rel_model, db, populator.init_list, columns,
+                                                          fast[rel_model])
+            populator.local_setter(obj, rel)
+            if rel is not None:
+                populator.remote_setter(rel, obj)
+        objs.append(obj)
+    return objs
+
+
+class _Direct:
+    """The DB-API cursor under Django's, for the statements compiled here, on SQLite when nobody records queries.
+
+    Django's cursor wrapper rewrites each statement's %s into ? with a regular expression over the whole SQL and
+    goes through three layers of wrappers: on a create or a list page that is more than the rest of running the
+    statement. Statements are converted once here; errors still come out as Django's (wrap_database_errors), a
+    broken transaction still refuses (validate_no_broken_transaction), and whenever queries are recorded
+    (DEBUG, django_assert_num_queries, CaptureQueriesContext) or execute wrappers are installed, Django's cursor
+    is used instead, so every statement is seen there."""
+
+    _qmark: dict[str, str] = {}
+
+    def __init__(self, connection):
+        self.connection = connection
+        connection.ensure_connection()
+        connection.validate_no_broken_transaction()
+        self.cursor = connection.connection.cursor()
+
+    def execute(self, sql: str, params) -> None:
+        qmark = self._qmark.get(sql)
+        if qmark is None:
+            # Django's own conversion (SQLiteCursorWrapper.convert_query), once per statement.
+            qmark = self._qmark[sql] = re.sub(r"(?<!%)%s", "?", sql).replace("%%", "%")
+        with self.connection.wrap_database_errors:
+            self.cursor.execute(qmark, params)
+
+    def fetchall(self) -> list:
+        with self.connection.wrap_database_errors:
+            return self.cursor.fetchall()
+
+    def fetchmany(self, size: int) -> list:
+        with self.connection.wrap_database_errors:
+            return self.cursor.fetchmany(size)
+
+    @property
+    def lastrowid(self):
+        return self.cursor.lastrowid
+
+    def __enter__(self) -> "_Direct":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.cursor.close()
+
+
+def _cursor(connection):
+    if connection.vendor == "sqlite" and not connection.queries_logged and not connection.execute_wrappers:
+        return _Direct(connection)
+    return connection.cursor()
 
 
 def _params(entry: dict, values) -> list:
@@ -92,12 +193,9 @@ def _params(entry: dict, values) -> list:
 
 
 def _fetch(entry: dict, params: list, size: int | None = None) -> list:
-    with connections[entry["db"]].cursor() as cursor:
+    with _cursor(connections[entry["db"]]) as cursor:
         cursor.execute(entry["sql"], params)
-        rows = cursor.fetchmany(size) if size else cursor.fetchall()
-    if rows and entry.get("converters"):
-        rows = list(entry["compiler"].apply_converters(rows, entry["converters"]))
-    return rows
+        return cursor.fetchmany(size) if size else cursor.fetchall()
 
 
 class PreparedQuery:
@@ -140,35 +238,21 @@ class PreparedQuery:
         if entry is None:
             return None
         rows = _fetch(entry, _params(entry, values), 1)
-        if not rows:
-            return None
-        row = rows[0]
-        obj = entry["model"].from_db(entry["db"], entry["init"], row[entry["start"]:entry["end"]])
-        for populator in entry["related"]:
-            populator.populate(row, obj)
-        return obj
+        return _build(entry, rows)[0] if rows else None
 
 
 class PreparedList(PreparedQuery):
     """A list — a filtered, ordered queryset with select_related — compiled once: its pages and its count.
 
     For the lists read on every screen (the agent's queue): running the compiled SQL is a fraction of what the
-    ORM spends building it. The page's instances are made without Model.__init__ (as unpickling does), and
-    each related object is converted and built once per page however many rows share it (every row of "my
-    tickets" has the same assignee)."""
+    ORM spends building it (and _build() makes the page's instances in a fraction of the ORM's time)."""
 
     def _compile(self, key, context: dict, given: int):
         page = _compiled(lambda params: self.build(*params, **context), self._arity(given))
         if page is not None:
-            if any(p.reorder_for_init or p.related_populators for p in page["related"]):
-                raise ValueError("cannot prepare a list whose select_related descends more than one level")
             connection = connections[page["db"]]
             # LIMIT and OFFSET as parameters, so that every page and page size shares the statement.
             page["sql"] += " LIMIT %s OFFSET %s"
-            converters = page.pop("converters")
-            page["own"] = _conversions(converters, page["start"], page["end"], connection)
-            page["related"] = [(p, _conversions(converters, p.cols_start, p.cols_end, connection))
-                               for p in page["related"]]
             count = page["count"] = _compiled(lambda params: self.build(*params, **context).order_by().values("pk"),
                                               self._arity(given), rows=False)
             # COUNT(*) over the same rows; both databases flatten the subquery into one index range scan. The
@@ -190,30 +274,7 @@ class PreparedList(PreparedQuery):
         entry = self._entry(key, context, len(values))
         if entry is None:
             return []
-        rows = _fetch(entry, [*_params(entry, values), limit, offset])
-        model, db, init, start, end = entry["model"], entry["db"], entry["init"], entry["start"], entry["end"]
-        connection = connections[db]
-        seen: dict = {}
-        objs = []
-        # Checked on each call, like PreparedInsert's signals: a receiver may be connected after compiling.
-        fast = {m: _no_init_receivers(m) for m in (model, *(p.model_cls for p, _c in entry["related"]))}
-        for row in rows:
-            obj = _instance(model, db, init, _convert(row[start:end], entry["own"], connection), fast[model])
-            for populator, conversions in entry["related"]:
-                pk = row[populator.cols_start + populator.pk_idx]
-                rel = None
-                if pk is not None:
-                    rel = seen.get((populator, pk))
-                    if rel is None:
-                        columns = _convert(row[populator.cols_start:populator.cols_end], conversions, connection)
-                        rel_model = populator.model_cls
-                        rel = seen[populator, pk] = _instance(rel_model, db, populator.init_list, columns,
-                                                              fast[rel_model])
-                populator.local_setter(obj, rel)
-                if rel is not None:
-                    populator.remote_setter(rel, obj)
-            objs.append(obj)
-        return objs
+        return _build(entry, _fetch(entry, [*_params(entry, values), limit, offset]))
 
 
 def _no_init_receivers(model: type[Model]) -> bool:
@@ -273,6 +334,10 @@ def _convert(values: tuple, conversions: tuple[list, list], connection) -> list:
     return values
 
 
+# Recently written moments and their database form, per connection: see PreparedInsert._prepare.
+_moments: defaultdict = defaultdict(dict)
+
+
 class PreparedInsert:
     """INSERTs of whole rows of one model with an auto primary key, compiled once, returning the new pks."""
 
@@ -284,6 +349,33 @@ class PreparedInsert:
         # A JSONField may store None as JSON null rather than SQL NULL: only other fields skip conversion.
         self._columns = [(f, not isinstance(f, JSONField), _passthrough(f)) for f in self.fields]
         self._sql: dict = {}
+        self._new = [(f.name, f.attname, f if f.is_relation else None, f.get_default) for f in meta.concrete_fields]
+
+    def new(self, **values) -> Model:
+        """A new, unsaved instance to save(): `Model(**values)` without Model.__init__, which costs a ticket's
+        create more than writing its row. Relations are given as objects (cached on the instance, as
+        Model(team=…) caches them) or by attname (`team_id=`); every other field gets its default."""
+        model = self.model
+        if not _no_init_receivers(model):
+            return model(**values)
+        obj = model.__new__(model)
+        obj._state = ModelState()
+        data = obj.__dict__
+        for name, attname, relation, default in self._new:
+            if relation is not None and name in values:
+                value = values.pop(name)
+                for local, remote in relation.related_fields:
+                    data[local.attname] = None if value is None else getattr(value, remote.attname)
+                relation.set_cached_value(obj, value)
+                if value is not None and relation.one_to_one:
+                    relation.remote_field.set_cached_value(value, obj)
+            elif attname in values:
+                data[attname] = values.pop(attname)
+            else:
+                data[attname] = default()
+        if values:
+            raise TypeError(f"{model.__name__}() got unexpected keyword arguments: {', '.join(map(repr, values))}")
+        return obj
 
     def _statement(self, connection, rows: int) -> tuple[str, bool]:
         key = (connection.alias, connection.vendor, rows)
@@ -314,7 +406,8 @@ class PreparedInsert:
             if hasattr(value, "resolve_expression"):
                 return None  # an F() or function: only the ORM's compiler knows how to write it
             if isinstance(value, datetime):
-                # A batch repeats the same moment (created_at, updated_at, sent_at …): convert each once.
+                # A change repeats the same moment in every row it writes (the ticket's created_at and updated_at,
+                # its event's, its clocks' started_at …), and a batch too: convert each once.
                 key = (type(f), value)
                 if key not in memo:
                     memo[key] = f.get_db_prep_save(value, connection)
@@ -352,13 +445,15 @@ class PreparedInsert:
     def _insert(self, objs: list[Model], single: bool) -> None:
         db = router.db_for_write(self.model)
         connection = connections[db]
-        memo: dict = {}
+        memo = _moments[connection.alias, connection.vendor]
+        if len(memo) > 64:
+            memo.clear()
         prepared = [self._prepare(o, connection, memo) for o in objs]
         if any(p is None for p in prepared):
             self._orm(objs, single)
             return
-        size = connection.ops.bulk_batch_size(self.fields, objs) or len(objs)
-        with connection.cursor() as cursor:
+        size = connection.ops.bulk_batch_size(self.fields, objs) or len(objs) if len(objs) > 1 else 1
+        with _cursor(connection) as cursor:
             for begin in range(0, len(objs), size):
                 chunk, rows = objs[begin:begin + size], prepared[begin:begin + size]
                 sql, returning = self._statement(connection, len(chunk))

@@ -1,9 +1,10 @@
 """kefu.core.prepared: the compiled hot-path SQL writes and reads exactly what the ORM would."""
 
 import datetime as dt
+from contextlib import nullcontext
 
 import pytest
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models.signals import post_init, post_save
 from django.test.utils import CaptureQueriesContext
 
@@ -189,3 +190,30 @@ def test_a_parameter_of_a_small_integer_column_is_prepared_like_any_other(world)
     query = PreparedQuery(lambda priority: Ticket.objects.filter(priority=priority), 1)
     assert query.first(3).pk == ticket.pk
     assert query.first(1) is None
+
+
+@pytest.mark.parametrize("recorded", [False, True])
+def test_a_refused_statement_raises_djangos_error_whichever_cursor_runs_it(world, recorded):
+    from kefu.search.models import SearchDocument
+
+    def row():
+        return SearchDocument(kind="ticket", object_id=1, title="x", indexed_at=AT)
+
+    PreparedInsert(SearchDocument).save(row())
+    # Recorded queries go through Django's cursor, the others through the direct one.
+    with (CaptureQueriesContext(connection) if recorded else nullcontext(), pytest.raises(IntegrityError),
+          transaction.atomic()):
+        PreparedInsert(SearchDocument).save(row())
+    assert SearchDocument.objects.filter(kind="ticket").count() == 1
+
+
+def test_new_instances_are_what_the_model_class_makes(world):
+    fields = {"ticket_type": world.ticket().ticket_type, "title": "新", "customer": world.customer, "team_id": None,
+              "assignee": world.agent, "created_by": None, "created_at": AT, "updated_at": AT}
+    mine, theirs = PreparedInsert(Ticket).new(**fields), Ticket(**fields)
+    assert ({f.attname: getattr(mine, f.attname) for f in Ticket._meta.concrete_fields}
+            == {f.attname: getattr(theirs, f.attname) for f in Ticket._meta.concrete_fields})
+    assert mine._state.adding and mine.custom == {} and mine.custom is not theirs.custom
+    assert mine.assignee is world.agent and mine.customer is world.customer and mine.created_by is None
+    with pytest.raises(TypeError, match="colour"):
+        PreparedInsert(Ticket).new(colour="red")
