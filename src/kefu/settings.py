@@ -174,6 +174,10 @@ if _redis_url:
 else:
     HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(DATA_DIR / "huey.sqlite3")})
 
+# Search documents of changed tickets are written by the worker just after the commit (kefu.search.pending).
+# True writes them inside the change instead: the tests set it, since their transactions never commit.
+SEARCH_INDEX_INLINE = False
+
 # Outbound email (notifications). With no KEFU_EMAIL_HOST, development needs no mail server: messages
 # are written as files to $KEFU_DATA_DIR/mail instead.
 EMAIL_HOST = env_str("KEFU_EMAIL_HOST")
