@@ -6,26 +6,23 @@ import uuid
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kefu.accounts.models import User
 from kefu.accounts.roles import Role
 from kefu.core.errors import ServiceError, ValidationFailed
-from kefu.core.prepared import PreparedUpdate
 from kefu.sla import notices, policies
 from kefu.sla.models import ClockKind, ClockState, EscalationRung, TicketClock
 from kefu.tickets.events import emit, emit_many
 from kefu.tickets.models import EventCode, Ticket
 
-# What the sweeper changes on each claimed clock, written for a whole batch at once (kefu.core.prepared); it
-# reads the values and the pk of each Claimed record.
-_update_clocks = PreparedUpdate(TicketClock, ["warned_at", "breached_at", "escalation_level", "next_check_at"])
-
 
 @dataclass(slots=True)
 class Claimed:
-    """A clock the sweeper claimed: what it reads of the row, and what it writes back (see _update_clocks)."""
+    """A clock the sweeper claimed, as _process() reads and changes it (the row itself: see _write_back())."""
 
     pk: int
     kind: str
@@ -35,7 +32,6 @@ class Claimed:
     breached_at: dt.datetime | None
     escalation_level: int
     ticket: Ticket
-    next_check_at: dt.datetime | None = None  # the claim emptied it; _process() always sets it again
 
 
 def _recipients(rung: EscalationRung, ticket: Ticket, memo: dict | None = None) -> list[User]:
@@ -90,8 +86,12 @@ def _ladder(policy_id: int, memo: dict) -> tuple[list[EscalationRung], list[dt.t
     return memo[key]
 
 
-def _process(clock: Claimed, now: dt.datetime, events: list, memo: dict) -> None:
-    """One claimed clock: warn, breach, or run the ladder rungs that are due."""
+# How a claimed clock's row changes: the first element of the outcome _process() returns (see _write_back()).
+_WARNED, _OVERDUE = "warned", "overdue"
+
+
+def _process(clock: Claimed, now: dt.datetime, events: list, memo: dict) -> tuple:
+    """One claimed clock: warn, breach, or run the ladder rungs that are due. Returns how its row changes."""
     ticket = clock.ticket
     # The current time zone and the rung's reason are looked up once per batch (memo), not once per clock.
     if "tz" not in memo:
@@ -102,16 +102,14 @@ def _process(clock: Claimed, now: dt.datetime, events: list, memo: dict) -> None
             clock.warned_at = now
             notices.tell([ticket.assignee], kind="sla_warning", ticket=ticket, due=due_text)
             events.append((ticket, EventCode.SLA_WARNING, {"clock": clock.kind, "due": clock.due_at.isoformat()}))
-        clock.next_check_at = clock.due_at
-        return
+        return (_WARNED,)
     if clock.breached_at is None:
         clock.breached_at = clock.due_at
         notices.tell([ticket.assignee], kind="sla_breach", ticket=ticket, due=due_text)
         events.append((ticket, EventCode.SLA_BREACHED, {"clock": clock.kind, "due": clock.due_at.isoformat()}))
     # Only the resolution and callback clocks climb the ladder; a late first reply is reported, not escalated.
     if clock.kind not in (ClockKind.RESOLUTION, ClockKind.CALLBACK):
-        clock.next_check_at = None
-        return
+        return (_OVERDUE, clock.escalation_level, None)
     rungs, after = _ladder(clock.policy_id, memo)
     while clock.escalation_level < len(rungs) and clock.due_at + after[clock.escalation_level] <= now:
         params = run_rung(rungs[clock.escalation_level], ticket, reason=memo["reason"], memo=memo)
@@ -119,7 +117,22 @@ def _process(clock: Claimed, now: dt.datetime, events: list, memo: dict) -> None
         params.update(clock=clock.kind, level=clock.escalation_level)
         events.append((ticket, EventCode.ESCALATED, params))
     more = clock.escalation_level < len(rungs)
-    clock.next_check_at = clock.due_at + after[clock.escalation_level] if more else None
+    return (_OVERDUE, clock.escalation_level, after[clock.escalation_level] if more else None)
+
+
+def _write_back(outcomes: dict[tuple, list[int]], now: dt.datetime) -> None:
+    """The claimed rows' new state: one UPDATE per outcome (a handful per batch), not one per clock.
+
+    The database derives each row's values from its own due time, exactly as _process() did in Python: the
+    claim keeps other workers off these rows until this transaction ends."""
+    for outcome, ids in outcomes.items():
+        rows = TicketClock.objects.filter(pk__in=ids)
+        if outcome[0] == _WARNED:  # warned now (or before): look again at the due time
+            rows.update(warned_at=Coalesce("warned_at", Value(now)), next_check_at=F("due_at"))
+            continue
+        _overdue, level, after = outcome  # breached now (or before), `level` rungs run, the next one `after`
+        rows.update(breached_at=Coalesce("breached_at", "due_at"), escalation_level=level,
+                    next_check_at=None if after is None else F("due_at") + after)
 
 
 # What the sweeper reads of a claimed clock (Claimed's fields, in order) and of its ticket: the notices name the
@@ -173,12 +186,13 @@ def sweep(*, now: dt.datetime | None = None, batch: int = 500, limit: int | None
             claimed = _load_claimed(ids, token)
             events: list = []
             memo: dict = {}
+            outcomes: dict[tuple, list[int]] = {}
             # The whole batch acts in bulk: its notices in one INSERT (and one after-commit enqueue), its clock
-            # changes in one executemany, its events in one INSERT — all in this claiming transaction.
+            # changes in one UPDATE per outcome, its events in one INSERT — all in this claiming transaction.
             with notices.batched():
                 for clock in claimed:
-                    _process(clock, now, events, memo)
-            _update_clocks.run(claimed)
+                    outcomes.setdefault(_process(clock, now, events, memo), []).append(clock.pk)
+            _write_back(outcomes, now)
             emit_many(events, actor=None, at=now)
         done["claimed"] += len(claimed)
         done["batches"] += 1

@@ -93,3 +93,24 @@ def test_the_complaint_queue_is_told_of_each_reassigned_ticket_and_looked_up_onc
         assert {n.recipient_id for n in told if n.channel == "in_app"} >= queue
     lookups = [q for q in queries if "accounts_user" in q["sql"] and "complaint_handler" in q["sql"]]
     assert len(lookups) == 1
+
+
+def _row(clock_id: int) -> tuple:
+    clock = TicketClock.objects.get(pk=clock_id)
+    return clock.warned_at, clock.breached_at, clock.escalation_level, clock.next_check_at
+
+
+def test_the_clock_rows_keep_what_each_outcome_did(world, monday):
+    """Warned, breached without a ladder, climbing and at the top: each written back as the sweep decided."""
+    [ticket] = _tickets(world, monday, 1)
+    first = TicketClock.objects.get(ticket=ticket, kind="first_response")
+    resolution = TicketClock.objects.get(ticket=ticket, kind="resolution")
+    warned = at("2026-11-25T18:01")  # first response long overdue; resolution at its 75% warning
+    sweep(now=warned)
+    assert _row(first.pk) == (None, first.due_at, 0, None)  # first seen overdue: breached, no ladder to climb
+    assert _row(resolution.pk) == (warned, None, 0, resolution.due_at)
+    sweep(now=BREACHED)  # resolution breached; rung 0 runs, the supervisor rung is due 480 minutes later
+    assert _row(resolution.pk) == (warned, resolution.due_at, 1, at("2026-11-27T02:00"))
+    sweep(now=at("2026-11-27T02:01"))
+    assert _row(resolution.pk) == (warned, resolution.due_at, 2, None)
+    assert _row(first.pk) == (None, first.due_at, 0, None)  # not claimed again
