@@ -61,6 +61,8 @@ def _row(values: dict, connection, memo: dict) -> list:
 
 
 def _run(connection, rows: list[list]) -> list:
+    if connection.vendor == "postgresql" and len(rows) > 1:
+        return _run_unnest(connection, rows)
     size = connection.ops.bulk_batch_size(FIELDS, rows) or len(rows)
     returning = connection.features.can_return_rows_from_bulk_insert
     pks: list = []
@@ -75,3 +77,20 @@ def _run(connection, rows: list[list]) -> list:
                     cursor.execute(_statement(connection, 1, False), row)
                     pks.append(cursor.lastrowid)
     return pks
+
+
+def _run_unnest(connection, rows: list[list]) -> list:
+    """PostgreSQL: one array per column, as Django's own bulk_create does there. A VALUES list of a thousand
+    rows has fifteen thousand parameters, each quoted by the client and parsed and planned by the server."""
+    key = (connection.alias, "unnest")
+    if key not in _sql:
+        qn = connection.ops.quote_name
+        # The array types without their length (varchar[], not varchar(10)[]), so that nothing is truncated.
+        arrays = ", ".join(f"(%s)::{f.db_type(connection).split('(')[0]}[]" for f in FIELDS)
+        # Identifiers and types come from the model's metadata; every value is a parameter.
+        _sql[key] = (f"INSERT INTO {qn(Notification._meta.db_table)} "  # noqa: S608
+                     f"({', '.join(qn(f.column) for f in FIELDS)}) SELECT * FROM UNNEST({arrays}) "
+                     f"RETURNING {qn(_PK.column)}")
+    with connection.cursor() as cursor:
+        cursor.execute(_sql[key], [list(column) for column in zip(*rows, strict=True)])
+        return [r[0] for r in cursor.fetchall()]
