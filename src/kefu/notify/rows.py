@@ -1,8 +1,11 @@
 """Notifications written as plain rows: a sweep batch queues thousands at once (queue_notifications).
 
 Building a model instance per message and letting the ORM prepare it again for the INSERT costs more than the
-database does, so the bulk path fills value rows itself and runs one compiled multi-row INSERT.
+database does, so the bulk path fills value rows itself and runs one compiled multi-row INSERT (on PostgreSQL
+an INSERT … SELECT from one array per column).
 """
+
+import json
 
 from django.db import connections, router
 from django.db.models import JSONField
@@ -39,30 +42,31 @@ def insert(values: list[dict]) -> list[int]:
     if not values:
         return []
     connection = connections[router.db_for_write(Notification)]
+    if connection.vendor == "postgresql" and len(values) > 1:
+        return _insert_unnest(connection, values)
     memo: dict = {}
     return [_PK.to_python(pk) for pk in _run(connection, [_row(v, connection, memo) for v in values])]
 
 
 def _row(values: dict, connection, memo: dict) -> list:
-    """What field.get_db_prep_save() gives for each column, without its conversion chain where that is the
-    identity (text, numbers, ids), and once per distinct value where a batch repeats it (its moments)."""
-    row = []
-    for attname, field, is_json in _COLUMNS:
-        value = values[attname]
-        if is_json:
-            value = field.get_db_prep_save(value, connection)  # None may be JSON null here, not SQL NULL
-        elif value is not None and type(value) not in _PLAIN:
-            key = (attname, value)
-            if key not in memo:
-                memo[key] = field.get_db_prep_save(value, connection)
-            value = memo[key]
-        row.append(value)
-    return row
+    """The row's values as the database takes them (what field.get_db_prep_save() gives)."""
+    return [field.get_db_prep_save(values[attname], connection) if is_json  # None: JSON null, not SQL NULL
+            else _prepare(field, attname, values[attname], connection, memo)
+            for attname, field, is_json in _COLUMNS]
+
+
+def _prepare(field, attname: str, value, connection, memo: dict):
+    """get_db_prep_save() without its conversion chain where that is the identity (text, numbers, ids), and
+    once per distinct value where a batch repeats it (its moments)."""
+    if value is None or type(value) in _PLAIN:
+        return value
+    key = (attname, value)
+    if key not in memo:
+        memo[key] = field.get_db_prep_save(value, connection)
+    return memo[key]
 
 
 def _run(connection, rows: list[list]) -> list:
-    if connection.vendor == "postgresql" and len(rows) > 1:
-        return _run_unnest(connection, rows)
     size = connection.ops.bulk_batch_size(FIELDS, rows) or len(rows)
     returning = connection.features.can_return_rows_from_bulk_insert
     pks: list = []
@@ -79,18 +83,49 @@ def _run(connection, rows: list[list]) -> list:
     return pks
 
 
-def _run_unnest(connection, rows: list[list]) -> list:
-    """PostgreSQL: one array per column, as Django's own bulk_create does there. A VALUES list of a thousand
-    rows has fifteen thousand parameters, each quoted by the client and parsed and planned by the server."""
-    key = (connection.alias, "unnest")
+def _insert_unnest(connection, values: list[dict]) -> list[int]:
+    """PostgreSQL: one array per column, as Django's own bulk_create does there, and one value for a column that
+    is the same on every row (the moment, the status …). A VALUES list of a thousand rows has fifteen thousand
+    parameters, each quoted by the client (server-side binding is off) and parsed and planned by the server."""
+    memo: dict = {}
+    columns, shape = [], []
+    for attname, field, is_json in _COLUMNS:
+        if is_json:  # as text, cast by the server: what Django's Jsonb adapter sends, without its cost per value
+            column = [None if v[attname] is None else json.dumps(v[attname], cls=field.encoder) for v in values]
+        else:
+            column = [_prepare(field, attname, v[attname], connection, memo) for v in values]
+        first = column[0]
+        columns.append(column)
+        shape.append(all(value is first or (type(value) is type(first) and value == first) for value in column))
+    shape[0] = shape[0] and not all(shape)  # identical messages: UNNEST still needs one array to count the rows
+    params = [column[0] if same else column for column, same in zip(columns, shape, strict=True)]
+    key = (connection.alias, "unnest", tuple(shape))
     if key not in _sql:
-        qn = connection.ops.quote_name
-        # The array types without their length (varchar[], not varchar(10)[]), so that nothing is truncated.
-        arrays = ", ".join(f"(%s)::{f.db_type(connection).split('(')[0]}[]" for f in FIELDS)
-        # Identifiers and types come from the model's metadata; every value is a parameter.
-        _sql[key] = (f"INSERT INTO {qn(Notification._meta.db_table)} "  # noqa: S608
-                     f"({', '.join(qn(f.column) for f in FIELDS)}) SELECT * FROM UNNEST({arrays}) "
-                     f"RETURNING {qn(_PK.column)}")
+        if len(_sql) > 200:
+            _sql.clear()
+        _sql[key] = _unnest_statement(connection, shape)
+    # The constants come first in the statement (its select list), the arrays after (its FROM).
+    ordered = [p for p, same in zip(params, shape, strict=True) if same]
+    ordered += [p for p, same in zip(params, shape, strict=True) if not same]
     with connection.cursor() as cursor:
-        cursor.execute(_sql[key], [list(column) for column in zip(*rows, strict=True)])
+        cursor.execute(_sql[key], ordered)
         return [r[0] for r in cursor.fetchall()]
+
+
+def _unnest_statement(connection, shape: list[bool]) -> str:
+    qn = connection.ops.quote_name
+    selected, arrays, names = [], [], []
+    for (_attname, field, is_json), same in zip(_COLUMNS, shape, strict=True):
+        # The types without their length (varchar, not varchar(10)), so that nothing is truncated.
+        db_type = "text" if is_json else field.db_type(connection).split("(")[0]
+        cast = "::jsonb" if is_json else ""
+        if same:
+            selected.append(f"(%s)::{db_type}{cast}")
+        else:
+            arrays.append(f"(%s)::{db_type}[]")
+            names.append(qn(field.column))
+            selected.append(f"u.{qn(field.column)}{cast}")
+    # Identifiers and types come from the model's metadata; every value is a parameter.
+    return (f"INSERT INTO {qn(Notification._meta.db_table)} "  # noqa: S608
+            f"({', '.join(qn(f.column) for f in FIELDS)}) SELECT {', '.join(selected)} "
+            f"FROM UNNEST({', '.join(arrays)}) AS u({', '.join(names)}) RETURNING {qn(_PK.column)}")

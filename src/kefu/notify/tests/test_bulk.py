@@ -85,3 +85,8 @@ def test_without_insert_returning_the_ids_still_come_back_in_order(world, queue,
     ids = queue_notifications(items=[_item(recipient=user, channel="in_app") for user in users])
     stored = Notification.objects.in_bulk(ids)
     assert [stored[pk].recipient_id for pk in ids] == [user.pk for user in users]
+
+
+def test_identical_messages_are_each_stored(world, queue):
+    ids = queue_notifications(items=[_item(recipient=world.lead, channel="in_app")] * 3)
+    assert len(set(ids)) == 3 and Notification.objects.filter(recipient=world.lead).count() == 3
