@@ -114,3 +114,20 @@ def test_the_clock_rows_keep_what_each_outcome_did(world, monday):
     sweep(now=at("2026-11-27T02:01"))
     assert _row(resolution.pk) == (warned, resolution.due_at, 2, None)
     assert _row(first.pk) == (None, first.due_at, 0, None)  # not claimed again
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="reads SQLite's query plans")
+def test_no_statement_of_a_sweep_scans_the_clocks_or_the_tickets(world, monday):
+    """At a million clocks a full scan per batch costs more than the whole batch (the claim used to be read back
+    by its token alone, which has no index)."""
+    _tickets(world, monday, 3)
+    with CaptureQueriesContext(connection) as queries:
+        sweep(now=BREACHED)
+    scans = []
+    with connection.cursor() as cursor:
+        for query in queries:
+            if query["sql"].startswith(("SELECT", "UPDATE")):
+                cursor.execute("EXPLAIN QUERY PLAN " + query["sql"])
+                plan = [row[-1] for row in cursor.fetchall()]
+                scans += [step for step in plan if step in ("SCAN sla_ticketclock", "SCAN tickets_ticket")]
+    assert scans == []
