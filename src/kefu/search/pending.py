@@ -18,6 +18,7 @@ from django.db import connections, router, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from kefu.core.prepared import execute
 from kefu.search import indexing
 from kefu.search.models import Kind, PendingDocument, SearchDocument
 
@@ -46,8 +47,7 @@ def mark(kind: str, object_id: int, *, now: datetime | None = None) -> None:
     if key not in _sql:
         _sql[key] = _upsert_sql(connection)
     at = connection.ops.adapt_datetimefield_value(now or timezone.now())
-    with connection.cursor() as cursor:
-        cursor.execute(_sql[key], [kind, object_id, at])
+    execute(_sql[key], [kind, object_id, at], using=connection.alias)  # on every ticket change: compiled once
     if getattr(settings, "SEARCH_INDEX_INLINE", False):
         drain()
     else:

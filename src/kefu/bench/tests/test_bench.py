@@ -32,6 +32,10 @@ def test_bench_tickets_reports_figures_and_creates_every_ticket(tmp_path):
             assert result[query][where]["n"] == 20
             assert 0 < result[query][where]["p50_ms"] <= result[query][where]["p95_ms"]
     assert result["my_open_tickets"]["floor_matches"] is True
+    for where in ("in_process", "raw_sql"):  # what ran in the bench's own thread also has its CPU time
+        assert result["my_open_tickets"][where]["cpu_p95_ms"] > 0
+    assert "cpu_p95_ms" not in result["ticket_detail"]["http"]
+    assert result["ratios"]["list_p95_in_process_vs_raw_cpu"] > 0
     assert result["memory"]["peak_rss_mb"] > 0 and result["database"]["bytes"] > 0
     for name in ("service_vs_raw_insert", "service_vs_raw_insert_cpu", "service_vs_raw_insert_with_clocks"):
         assert result["ratios"][name] > 0
