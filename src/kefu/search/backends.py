@@ -1,7 +1,8 @@
 """One search interface, two implementations chosen by the database vendor: SQLite FTS5 and PostgreSQL tsvector.
 
 Both index the same token columns (see kefu.search.text) and answer the same two questions: which documents
-match, newest first (for the count and the candidate window), and which of them rank best.
+match, newest first (for the count and the candidate window), and which of them rank best. A `scope` (tokens of
+kefu.search.scope, any one of which a document must have) narrows every question to what the user may see.
 """
 
 from django.db import connections
@@ -10,10 +11,14 @@ from django.db.models.expressions import RawSQL
 
 from kefu.search.text import Term
 
+# Tokens of kefu.search.scope; a document must have one of them. Empty: no such condition.
+Scope = tuple[str, ...]
 TABLE = "search_document"
 FTS_TABLE = "search_fts"
 # Relative weight of the title's words, the body's words and the Chinese bigrams.
 WEIGHTS = (4.0, 1.0, 0.5)
+# Scope tokens are never part of a relevance score.
+SCOPE_WEIGHT = 0.0
 
 
 def _quote_fts(token: str) -> str:
@@ -29,33 +34,37 @@ class Backend:
 
     vendor = ""
 
-    def match(self, qs: QuerySet, terms: list[Term], *, min_id: int | None = None) -> QuerySet:
-        """Documents of `qs` matching every term (with an id of at least `min_id`)."""
+    def match(self, qs: QuerySet, terms: list[Term], *, min_id: int | None = None,
+              scope: Scope = ()) -> QuerySet:
+        """Documents of `qs` matching every term and having a `scope` token, if any (with an id ≥ `min_id`)."""
         raise NotImplementedError
 
-    def ranked(self, qs: QuerySet, terms: list[Term], *, min_id: int | None = None) -> QuerySet:
-        """`match` plus a `score` annotation, higher is better."""
+    def ranked(self, qs: QuerySet, terms: list[Term], *, min_id: int | None = None,
+               scope: Scope = ()) -> QuerySet:
+        """`match` plus a `score` annotation, higher is better; the scope never counts in the score."""
         raise NotImplementedError
 
-    def newest(self, qs: QuerySet, terms: list[Term]) -> QuerySet:
+    def newest(self, qs: QuerySet, terms: list[Term], scope: Scope = ()) -> QuerySet:
         """Matching document ids, newest first, read in the index's own order."""
-        return self.match(qs, terms).order_by("-id").values_list("id", flat=True)
+        return self.match(qs, terms, scope=scope).order_by("-id").values_list("id", flat=True)
 
-    # The three questions a search asks. `qs` is the visible, filtered documents; the ORM versions here work
-    # on any backend, a backend may answer faster when `qs` has no condition at all (a supervisor's search).
+    # The three questions a search asks. `qs` is the filtered documents, narrowed by `scope` or else by a
+    # visibility condition on `qs` itself; the ORM versions here work on any backend, a backend may answer faster
+    # when `qs` has no condition at all (a supervisor's search, or a scoped one without filters).
 
-    def count(self, qs: QuerySet, terms: list[Term], cap: int) -> int:
+    def count(self, qs: QuerySet, terms: list[Term], cap: int, scope: Scope = ()) -> int:
         """Matches, counted up to `cap`."""
-        return self.match(qs, terms).order_by()[:cap].count()
+        return self.match(qs, terms, scope=scope).order_by()[:cap].count()
 
-    def window_start(self, qs: QuerySet, terms: list[Term], window: int) -> int | None:
+    def window_start(self, qs: QuerySet, terms: list[Term], window: int, scope: Scope = ()) -> int | None:
         """The id of the `window`-th newest match."""
-        return self.newest(qs, terms)[window - 1]
+        return self.newest(qs, terms, scope)[window - 1]
 
     def top(self, qs: QuerySet, terms: list[Term], *, min_id: int | None, offset: int,
-            limit: int) -> list[tuple[int, float]]:
+            limit: int, scope: Scope = ()) -> list[tuple[int, float]]:
         """(document id, score) of the best matches, best first; ties go to the newer document."""
-        ranked = self.ranked(qs, terms, min_id=min_id).order_by("-score", "-id").values_list("id", "score")
+        ranked = (self.ranked(qs, terms, min_id=min_id, scope=scope).order_by("-score", "-id")
+                  .values_list("id", "score"))
         return list(ranked[offset:offset + limit])
 
 
@@ -64,7 +73,7 @@ class SqliteBackend(Backend):
 
     vendor = "sqlite"
 
-    def expression(self, terms: list[Term]) -> str:
+    def expression(self, terms: list[Term], scope: Scope = ()) -> str:
         def alt(a) -> str:
             columns = "{title_words body_words}" if a.stream == "words" else "{grams}"
             phrase = (" + " if a.phrase else " AND ").join(_quote_fts(tok) for tok in a.tokens)
@@ -75,7 +84,10 @@ class SqliteBackend(Backend):
 
         positive = " AND ".join(term(x) for x in terms if not x.negated)
         negative = "".join(f" NOT {term(x)}" for x in terms if x.negated)
-        return positive + negative
+        if not scope:
+            return positive + negative
+        # The column filter keeps the user's words away from the scope tokens and the tokens away from the words.
+        return f"({positive}{negative}) AND {{scope}} : ({' OR '.join(_quote_fts(tok) for tok in scope)})"
 
     def title_expression(self, terms: list[Term]) -> str:
         """The positive terms' words looked for in the title only (the first tier of a capped ranking)."""
@@ -91,25 +103,43 @@ class SqliteBackend(Backend):
             parts.append("(" + " OR ".join(f"{{title_words}} : ({p})" for p in phrases) + ")")
         return " AND ".join(parts)
 
-    def match(self, qs, terms, *, min_id=None):
+    def match(self, qs, terms, *, min_id=None, scope=()):
         # The query text is a bound parameter; the SQL around it is constant. The id bound is put on the FTS
         # table's rowid, where FTS5 uses it to skip the older part of each posting list.
         where = [f"{FTS_TABLE}.rowid = {TABLE}.id", f"{FTS_TABLE} MATCH %s"]
-        params = [self.expression(terms)]
+        params = [self.expression(terms, scope)]
         if min_id is not None:
             where.append(f"{FTS_TABLE}.rowid >= %s")
             params.append(int(min_id))
         return qs.extra(tables=[FTS_TABLE], where=where, params=params)  # noqa: S610
 
-    def newest(self, qs, terms):
+    def newest(self, qs, terms, scope=()):
         # Ordered by the FTS rowid so that SQLite walks the posting list backwards instead of the table.
-        return (self.match(qs, terms).extra(order_by=[f"-{FTS_TABLE}.rowid"])  # noqa: S610
+        return (self.match(qs, terms, scope=scope).extra(order_by=[f"-{FTS_TABLE}.rowid"])  # noqa: S610
                 .values_list("id", flat=True))
 
-    def ranked(self, qs, terms, *, min_id=None):
-        return self.match(qs, terms, min_id=min_id).annotate(score=RawSQL(self._BM25, ()))  # noqa: S611
+    def ranked(self, qs, terms, *, min_id=None, scope=()):
+        qs = self.match(qs, terms, min_id=min_id)
+        if scope:
+            where, params = self._in_scope(terms, scope, min_id)
+            qs = qs.extra(where=[where], params=params)  # noqa: S610 (constant SQL, bound parameters)
+        return qs.annotate(score=RawSQL(self._BM25, ()))  # noqa: S611
 
-    _BM25 = f"-bm25({FTS_TABLE}, {', '.join(str(w) for w in WEIGHTS)})"
+    _BM25 = f"-bm25({FTS_TABLE}, {', '.join(str(w) for w in (*WEIGHTS, SCOPE_WEIGHT))})"
+
+    def _in_scope(self, terms, scope, min_id) -> tuple[str, list]:
+        """The scope as a condition beside a words-only MATCH, for scoring.
+
+        bm25 reads how many documents hold each phrase of the query, which for a scope token is most of the
+        index; scored against the words alone, with the scoped matches (a set of at most the count cap) as a
+        filter, it reads only the words' lists. The unary + keeps SQLite from handing the IN to FTS5 as one
+        rowid lookup per value, each of which would compute bm25's statistics afresh."""
+        sql = f"+{FTS_TABLE}.rowid IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"  # noqa: S608
+        params: list = [self.expression(terms, scope)]
+        if min_id is not None:
+            sql += " AND rowid >= %s"
+            params.append(int(min_id))
+        return sql + ")", params
 
     # Unconditioned searches read the FTS index alone: joining each of 10,000 matches to its document row only
     # to count it costs random reads in a table of millions of rows.
@@ -124,30 +154,34 @@ class SqliteBackend(Backend):
             cursor.execute(sql, params)
             return cursor.fetchall()
 
-    def count(self, qs, terms, cap):
+    def count(self, qs, terms, cap, scope=()):
         if not self._unconditioned(qs):
-            return super().count(qs, terms, cap)
+            return super().count(qs, terms, cap, scope)
         sql = f"SELECT count(*) FROM (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s LIMIT %s)"  # noqa: S608
-        return self._fetch(qs, sql, [self.expression(terms), cap])[0][0]
+        return self._fetch(qs, sql, [self.expression(terms, scope), cap])[0][0]
 
-    def window_start(self, qs, terms, window):
+    def window_start(self, qs, terms, window, scope=()):
         if not self._unconditioned(qs):
-            return super().window_start(qs, terms, window)
+            return super().window_start(qs, terms, window, scope)
         sql = (f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "  # noqa: S608
                "ORDER BY rowid DESC LIMIT 1 OFFSET %s")
-        rows = self._fetch(qs, sql, [self.expression(terms), window - 1])
+        rows = self._fetch(qs, sql, [self.expression(terms, scope), window - 1])
         return rows[0][0] if rows else None
 
-    def top(self, qs, terms, *, min_id, offset, limit):
+    def top(self, qs, terms, *, min_id, offset, limit, scope=()):
         if min_id is not None:
-            return self._top_in_window(qs, terms, min_id=min_id, offset=offset, limit=limit)
+            return self._top_in_window(qs, terms, min_id=min_id, offset=offset, limit=limit, scope=scope)
         if not self._unconditioned(qs):
-            return super().top(qs, terms, min_id=min_id, offset=offset, limit=limit)
-        sql = (f"SELECT rowid, {self._BM25} AS score FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "  # noqa: S608
+            return super().top(qs, terms, min_id=min_id, offset=offset, limit=limit, scope=scope)
+        where, params = f"{FTS_TABLE} MATCH %s", [self.expression(terms)]
+        if scope:
+            in_scope, scope_params = self._in_scope(terms, scope, None)
+            where, params = f"{where} AND {in_scope}", [*params, *scope_params]
+        sql = (f"SELECT rowid, {self._BM25} AS score FROM {FTS_TABLE} WHERE {where} "  # noqa: S608
                "ORDER BY score DESC, rowid DESC LIMIT %s OFFSET %s")
-        return [(pk, float(score)) for pk, score in self._fetch(qs, sql, [self.expression(terms), limit, offset])]
+        return [(pk, float(score)) for pk, score in self._fetch(qs, sql, [*params, limit, offset])]
 
-    def _top_in_window(self, qs, terms, *, min_id, offset, limit):
+    def _top_in_window(self, qs, terms, *, min_id, offset, limit, scope=()):
         """A word too common to score: title matches first, then the rest, newest first within each.
 
         bm25 reads how many documents contain each term, which for a word in half the corpus means walking
@@ -157,12 +191,13 @@ class SqliteBackend(Backend):
                 f"WHERE {FTS_TABLE} MATCH %s AND rowid >= %s)" if title else "0")
         tier_params = [title, int(min_id)] if title else []
         if not self._unconditioned(qs):
-            ranked = (self.match(qs, terms, min_id=min_id).annotate(score=RawSQL(tier, tier_params))  # noqa: S611
+            ranked = (self.match(qs, terms, min_id=min_id, scope=scope)
+                      .annotate(score=RawSQL(tier, tier_params))  # noqa: S611
                       .order_by("-score", "-id").values_list("id", "score"))
             return [(pk, float(score)) for pk, score in ranked[offset:offset + limit]]
         sql = (f"SELECT rowid, {tier} AS score FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "  # noqa: S608
                "AND rowid >= %s ORDER BY score DESC, rowid DESC LIMIT %s OFFSET %s")
-        rows = self._fetch(qs, sql, [*tier_params, self.expression(terms), int(min_id), limit, offset])
+        rows = self._fetch(qs, sql, [*tier_params, self.expression(terms, scope), int(min_id), limit, offset])
         return [(pk, float(score)) for pk, score in rows]
 
 
@@ -197,12 +232,15 @@ class PostgresBackend(Backend):
         where, params = self._where(terms)
         return where.replace("%s", "{}").format(*params)
 
-    def match(self, qs, terms, *, min_id=None):
+    def match(self, qs, terms, *, min_id=None, scope=()):
         where, params = self._where(terms)
+        if scope:
+            where = f"({where}) AND {TABLE}.tsv_scope @@ to_tsquery('simple', %s)"
+            params.append(" | ".join(_quote_ts(tok) for tok in scope))
         qs = qs.extra(where=[where], params=params)  # noqa: S610 (constant SQL, bound parameters)
         return qs if min_id is None else qs.filter(id__gte=min_id)
 
-    def ranked(self, qs, terms, *, min_id=None):
+    def ranked(self, qs, terms, *, min_id=None, scope=()):
         # ts_rank's weights are listed D, C, B, A; each column is ranked against the words meant for it.
         weights = f"'{{{WEIGHTS[2] / WEIGHTS[0]}, 0, {WEIGHTS[1] / WEIGHTS[0]}, 1.0}}'"
         scores, params = [], []
@@ -212,7 +250,7 @@ class PostgresBackend(Backend):
                 scores.append(f"ts_rank({weights}, {TABLE}.{column}, to_tsquery('simple', %s))")
                 params.append(" | ".join(f"({w})" for w in wanted))
         score = RawSQL(" + ".join(scores) or "0", params)  # noqa: S611 (constant SQL, bound parameters)
-        return self.match(qs, terms, min_id=min_id).annotate(score=score)
+        return self.match(qs, terms, min_id=min_id, scope=scope).annotate(score=score)
 
 
 _BACKENDS = {b.vendor: b for b in (SqliteBackend(), PostgresBackend())}

@@ -9,6 +9,7 @@ from django.utils.safestring import SafeString
 from kefu.search.backends import backend_for
 from kefu.search.highlight import highlight, snippet
 from kefu.search.models import Audience, Kind, SearchDocument
+from kefu.search.scope import access_for
 from kefu.search.text import Term, parse_query
 
 PAGE_SIZE = 20
@@ -20,8 +21,9 @@ COUNT_CAP = 10_000
 # RANK_WINDOW matches only (an agent narrows such a search with a second word or a filter); on SQLite such a
 # window is ordered title matches first, newest first, since bm25 would walk the word's whole posting list.
 RANK_WINDOW = 1_000
-# A search with conditions (a role that sees part of the tickets, a filter) tests each match against them, a
-# lookup per match in a table of millions; its count stops sooner, at "1,000+".
+# A search with conditions (a role that sees part of the tickets, a filter) tests each match against them — a
+# merge with the scope tokens' posting lists, or a lookup per match in a table of millions — so its count stops
+# sooner, at "1,000+".
 CONDITIONED_COUNT_CAP = 1_000
 
 
@@ -69,7 +71,10 @@ def _sees_all(qs: QuerySet) -> bool:
 
 
 def visible_documents(user) -> QuerySet:
-    """Documents of objects `user` may see, read live from the objects' own visible_to()."""
+    """Documents of objects `user` may see, read live from the objects' own visible_to().
+
+    Searches use it when the index's scope tokens cannot say what the user sees (kefu.search.scope), and to read
+    the documents of every page shown, so that not even a stale index can show a title or snippet."""
     from kefu.customers.models import Customer
     from kefu.tickets.models import Ticket
 
@@ -109,6 +114,18 @@ def _filtered(qs: QuerySet, *, kinds, status, ticket_type_id, team_id, created_f
     return qs
 
 
+def _searched(user, kinds, filters: dict) -> tuple[QuerySet, tuple[str, ...]] | None:
+    """The documents to search and the scope tokens narrowing them; None when the user may see nothing."""
+    access = access_for(user, kinds)
+    if access is None:
+        # The index cannot say what this user sees: each match is checked against the objects themselves.
+        return _filtered(visible_documents(user), kinds=kinds, **filters), ()
+    if access.everything or access.tokens:
+        # Kinds are scope tokens too, so a scoped search stays a query on the index alone.
+        return _filtered(SearchDocument.objects.all(), kinds=None, **filters), access.tokens
+    return None
+
+
 def search(user, q: str, *, kinds: list[str] | None = None, status: str = "", ticket_type_id: int | None = None,
            team_id: int | None = None, created_from: date | None = None, created_to: date | None = None,
            page: int = 1, page_size: int = PAGE_SIZE, count_cap: int = COUNT_CAP,
@@ -120,12 +137,15 @@ def search(user, q: str, *, kinds: list[str] | None = None, status: str = "", ti
     if not terms:
         return result
     backend = backend_for(SearchDocument.objects.db)
-    base = _filtered(visible_documents(user), kinds=kinds, status=status, ticket_type_id=ticket_type_id,
-                     team_id=team_id, created_from=created_from, created_to=created_to)
+    searched = _searched(user, kinds, dict(status=status, ticket_type_id=ticket_type_id, team_id=team_id,
+                                           created_from=created_from, created_to=created_to))
+    if searched is None:
+        return result
+    base, scope = searched
     # 1. The count, stopping one past the cap.
-    if base.query.where.children:
+    if base.query.where.children or scope:
         count_cap = min(count_cap, CONDITIONED_COUNT_CAP)
-    result.total = backend.count(base, terms, count_cap + 1)
+    result.total = backend.count(base, terms, count_cap + 1, scope)
     result.capped = result.total > count_cap
     result.total = min(result.total, count_cap)
     offset = (page - 1) * page_size
@@ -133,10 +153,11 @@ def search(user, q: str, *, kinds: list[str] | None = None, status: str = "", ti
     if offset >= min(result.total, window):
         return result
     # 2. Where the ranking window starts, when there are more matches than it holds.
-    min_id = backend.window_start(base, terms, window) if result.capped or result.total > window else None
+    min_id = (backend.window_start(base, terms, window, scope) if result.capped or result.total > window
+              else None)
     # 3. Rank within the window, then read the page's documents.
-    top = backend.top(base, terms, min_id=min_id, offset=offset, limit=page_size)
-    rows = SearchDocument.objects.only("kind", "object_id", "title", "body", "status", "created_at").in_bulk(
+    top = backend.top(base, terms, min_id=min_id, offset=offset, limit=page_size, scope=scope)
+    rows = visible_documents(user).only("kind", "object_id", "title", "body", "status", "created_at").in_bulk(
         [pk for pk, _score in top])
     result.hits = [_hit(rows[pk], score, terms) for pk, score in top if pk in rows]
     return result
