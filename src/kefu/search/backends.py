@@ -5,6 +5,8 @@ match, newest first (for the count and the candidate window), and which of them 
 kefu.search.scope, any one of which a document must have) narrows every question to what the user may see.
 """
 
+import json
+
 from django.db import connections
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
@@ -39,33 +41,47 @@ class Backend:
         """Documents of `qs` matching every term and having a `scope` token, if any (with an id ≥ `min_id`)."""
         raise NotImplementedError
 
-    def ranked(self, qs: QuerySet, terms: list[Term], *, min_id: int | None = None,
-               scope: Scope = ()) -> QuerySet:
-        """`match` plus a `score` annotation, higher is better; the scope never counts in the score."""
+    def ranked(self, qs: QuerySet, terms: list[Term], *, min_id: int | None = None) -> QuerySet:
+        """`match` plus a `score` annotation, higher is better."""
         raise NotImplementedError
 
-    def newest(self, qs: QuerySet, terms: list[Term], scope: Scope = ()) -> QuerySet:
+    def _newest(self, qs: QuerySet, terms: list[Term], scope: Scope = ()) -> QuerySet:
         """Matching document ids, newest first, read in the index's own order."""
         return self.match(qs, terms, scope=scope).order_by("-id").values_list("id", flat=True)
 
-    # The three questions a search asks. `qs` is the filtered documents, narrowed by `scope` or else by a
-    # visibility condition on `qs` itself; the ORM versions here work on any backend, a backend may answer faster
-    # when `qs` has no condition at all (a supervisor's search, or a scoped one without filters).
+    # The questions a search asks. `qs` is the filtered documents, narrowed by `scope` tokens or else by a
+    # visibility condition of its own; the ORM versions here work on any backend, a backend may answer faster
+    # when `qs` has no condition at all.
+    #
+    # A search counted to "10,000+" (a supervisor's) asks count, window_start and top; a search counted to
+    # "1,000+" lists its newest matches once (the count and the ranking window at the same time) and ranks them.
 
-    def count(self, qs: QuerySet, terms: list[Term], cap: int, scope: Scope = ()) -> int:
+    def count(self, qs: QuerySet, terms: list[Term], cap: int) -> int:
         """Matches, counted up to `cap`."""
-        return self.match(qs, terms, scope=scope).order_by()[:cap].count()
+        return self.match(qs, terms).order_by()[:cap].count()
 
-    def window_start(self, qs: QuerySet, terms: list[Term], window: int, scope: Scope = ()) -> int | None:
+    def window_start(self, qs: QuerySet, terms: list[Term], window: int) -> int | None:
         """The id of the `window`-th newest match."""
-        return self.newest(qs, terms, scope)[window - 1]
+        return self._newest(qs, terms)[window - 1]
 
     def top(self, qs: QuerySet, terms: list[Term], *, min_id: int | None, offset: int,
-            limit: int, scope: Scope = ()) -> list[tuple[int, float]]:
+            limit: int) -> list[tuple[int, float]]:
         """(document id, score) of the best matches, best first; ties go to the newer document."""
-        ranked = (self.ranked(qs, terms, min_id=min_id, scope=scope).order_by("-score", "-id")
-                  .values_list("id", "score"))
+        ranked = self.ranked(qs, terms, min_id=min_id).order_by("-score", "-id").values_list("id", "score")
         return list(ranked[offset:offset + limit])
+
+    def newest(self, qs: QuerySet, terms: list[Term], limit: int, scope: Scope = ()) -> list[int]:
+        """The ids of the newest `limit` matches, newest first."""
+        return list(self._newest(qs, terms, scope)[:limit])
+
+    def rank(self, qs: QuerySet, terms: list[Term], ids: list[int], *, window: bool, offset: int,
+             limit: int) -> list[tuple[int, float]]:
+        """(id, score) of matches `ids` (found by `newest`, so visible), best first; ties go to the newer.
+        `window`: they are the newest of more matches, a word too common for the score to mean much."""
+        if not ids:
+            return []
+        ranked = self.ranked(qs.model._default_manager.filter(pk__in=ids), terms).order_by("-score", "-id")
+        return list(ranked.values_list("id", "score")[offset:offset + limit])
 
 
 class SqliteBackend(Backend):
@@ -113,36 +129,18 @@ class SqliteBackend(Backend):
             params.append(int(min_id))
         return qs.extra(tables=[FTS_TABLE], where=where, params=params)  # noqa: S610
 
-    def newest(self, qs, terms, scope=()):
+    def _newest(self, qs, terms, scope=()):
         # Ordered by the FTS rowid so that SQLite walks the posting list backwards instead of the table.
         return (self.match(qs, terms, scope=scope).extra(order_by=[f"-{FTS_TABLE}.rowid"])  # noqa: S610
                 .values_list("id", flat=True))
 
-    def ranked(self, qs, terms, *, min_id=None, scope=()):
-        qs = self.match(qs, terms, min_id=min_id)
-        if scope:
-            where, params = self._in_scope(terms, scope, min_id)
-            qs = qs.extra(where=[where], params=params)  # noqa: S610 (constant SQL, bound parameters)
-        return qs.annotate(score=RawSQL(self._BM25, ()))  # noqa: S611
+    def ranked(self, qs, terms, *, min_id=None):
+        return self.match(qs, terms, min_id=min_id).annotate(score=RawSQL(self._BM25, ()))  # noqa: S611
 
     _BM25 = f"-bm25({FTS_TABLE}, {', '.join(str(w) for w in (*WEIGHTS, SCOPE_WEIGHT))})"
 
-    def _in_scope(self, terms, scope, min_id) -> tuple[str, list]:
-        """The scope as a condition beside a words-only MATCH, for scoring.
-
-        bm25 reads how many documents hold each phrase of the query, which for a scope token is most of the
-        index; scored against the words alone, with the scoped matches (a set of at most the count cap) as a
-        filter, it reads only the words' lists. The unary + keeps SQLite from handing the IN to FTS5 as one
-        rowid lookup per value, each of which would compute bm25's statistics afresh."""
-        sql = f"+{FTS_TABLE}.rowid IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"  # noqa: S608
-        params: list = [self.expression(terms, scope)]
-        if min_id is not None:
-            sql += " AND rowid >= %s"
-            params.append(int(min_id))
-        return sql + ")", params
-
-    # Unconditioned searches read the FTS index alone: joining each of 10,000 matches to its document row only
-    # to count it costs random reads in a table of millions of rows.
+    # Searches without conditions, and scoped ones, read the FTS index alone: joining each of thousands of matches
+    # to its document row only to count it costs random reads in a table of millions of rows.
 
     @staticmethod
     def _unconditioned(qs) -> bool:
@@ -154,51 +152,73 @@ class SqliteBackend(Backend):
             cursor.execute(sql, params)
             return cursor.fetchall()
 
-    def count(self, qs, terms, cap, scope=()):
+    def count(self, qs, terms, cap):
         if not self._unconditioned(qs):
-            return super().count(qs, terms, cap, scope)
+            return super().count(qs, terms, cap)
         sql = f"SELECT count(*) FROM (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s LIMIT %s)"  # noqa: S608
-        return self._fetch(qs, sql, [self.expression(terms, scope), cap])[0][0]
+        return self._fetch(qs, sql, [self.expression(terms), cap])[0][0]
 
-    def window_start(self, qs, terms, window, scope=()):
+    def window_start(self, qs, terms, window):
         if not self._unconditioned(qs):
-            return super().window_start(qs, terms, window, scope)
+            return super().window_start(qs, terms, window)
         sql = (f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "  # noqa: S608
                "ORDER BY rowid DESC LIMIT 1 OFFSET %s")
-        rows = self._fetch(qs, sql, [self.expression(terms, scope), window - 1])
+        rows = self._fetch(qs, sql, [self.expression(terms), window - 1])
         return rows[0][0] if rows else None
 
-    def top(self, qs, terms, *, min_id, offset, limit, scope=()):
-        if min_id is not None:
-            return self._top_in_window(qs, terms, min_id=min_id, offset=offset, limit=limit, scope=scope)
+    def top(self, qs, terms, *, min_id, offset, limit):
         if not self._unconditioned(qs):
-            return super().top(qs, terms, min_id=min_id, offset=offset, limit=limit, scope=scope)
-        where, params = f"{FTS_TABLE} MATCH %s", [self.expression(terms)]
-        if scope:
-            in_scope, scope_params = self._in_scope(terms, scope, None)
-            where, params = f"{where} AND {in_scope}", [*params, *scope_params]
-        sql = (f"SELECT rowid, {self._BM25} AS score FROM {FTS_TABLE} WHERE {where} "  # noqa: S608
+            return super().top(qs, terms, min_id=min_id, offset=offset, limit=limit)
+        if min_id is not None:
+            return self._top_in_window(qs, terms, min_id=min_id, offset=offset, limit=limit)
+        sql = (f"SELECT rowid, {self._BM25} AS score FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "  # noqa: S608
                "ORDER BY score DESC, rowid DESC LIMIT %s OFFSET %s")
-        return [(pk, float(score)) for pk, score in self._fetch(qs, sql, [*params, limit, offset])]
+        return [(pk, float(score)) for pk, score in self._fetch(qs, sql, [self.expression(terms), limit, offset])]
 
-    def _top_in_window(self, qs, terms, *, min_id, offset, limit, scope=()):
-        """A word too common to score: title matches first, then the rest, newest first within each.
+    def _title_tier(self, terms, column: str, min_id: int) -> tuple[str, list]:
+        """1 for a document whose title has the words, else 0: the first tier of a word too common to score.
 
         bm25 reads how many documents contain each term, which for a word in half the corpus means walking
         half the index on every search; this order needs only the window."""
         title = self.title_expression(terms)
-        tier = (f"{FTS_TABLE}.rowid IN (SELECT rowid FROM {FTS_TABLE} "  # noqa: S608 (constant SQL)
-                f"WHERE {FTS_TABLE} MATCH %s AND rowid >= %s)" if title else "0")
-        tier_params = [title, int(min_id)] if title else []
-        if not self._unconditioned(qs):
-            ranked = (self.match(qs, terms, min_id=min_id, scope=scope)
-                      .annotate(score=RawSQL(tier, tier_params))  # noqa: S611
-                      .order_by("-score", "-id").values_list("id", "score"))
-            return [(pk, float(score)) for pk, score in ranked[offset:offset + limit]]
+        if not title:
+            return "0", []
+        return (f"{column} IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND rowid >= %s)",  # noqa: S608
+                [title, int(min_id)])
+
+    def _top_in_window(self, qs, terms, *, min_id, offset, limit):
+        """A word too common to score: title matches first, then the rest, newest first within each."""
+        tier, tier_params = self._title_tier(terms, "rowid", min_id)
         sql = (f"SELECT rowid, {tier} AS score FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "  # noqa: S608
                "AND rowid >= %s ORDER BY score DESC, rowid DESC LIMIT %s OFFSET %s")
-        rows = self._fetch(qs, sql, [*tier_params, self.expression(terms, scope), int(min_id), limit, offset])
+        rows = self._fetch(qs, sql, [*tier_params, self.expression(terms), int(min_id), limit, offset])
         return [(pk, float(score)) for pk, score in rows]
+
+    def newest(self, qs, terms, limit, scope=()):
+        if not self._unconditioned(qs):
+            return super().newest(qs, terms, limit, scope)
+        sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s ORDER BY rowid DESC LIMIT %s"  # noqa: S608
+        return [pk for (pk,) in self._fetch(qs, sql, [self.expression(terms, scope), limit])]
+
+    def rank(self, qs, terms, ids, *, window, offset, limit):
+        """The ids are the matches: ranking needs neither the scope nor any condition of `qs` again.
+
+        Scored with the words alone, as bm25 reads how many documents hold each phrase of its query, which for
+        a scope token is most of the index. The ids come as one JSON parameter; the unary + keeps SQLite from
+        handing the IN to FTS5 as one rowid lookup per id, each computing bm25's statistics afresh."""
+        if not ids:
+            return []
+        if window:
+            tier, tier_params = self._title_tier(terms, "value", min(ids))
+            sql = (f"SELECT value, {tier} AS score FROM json_each(%s) "  # noqa: S608 (constant SQL)
+                   "ORDER BY score DESC, value DESC LIMIT %s OFFSET %s")
+            params = [*tier_params, json.dumps(ids), limit, offset]
+        else:
+            sql = (f"SELECT rowid, {self._BM25} AS score FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "  # noqa: S608
+                   "AND rowid >= %s AND +rowid IN (SELECT value FROM json_each(%s)) "
+                   "ORDER BY score DESC, rowid DESC LIMIT %s OFFSET %s")
+            params = [self.expression(terms), min(ids), json.dumps(ids), limit, offset]
+        return [(pk, float(score)) for pk, score in self._fetch(qs, sql, params)]
 
 
 class PostgresBackend(Backend):
@@ -240,7 +260,7 @@ class PostgresBackend(Backend):
         qs = qs.extra(where=[where], params=params)  # noqa: S610 (constant SQL, bound parameters)
         return qs if min_id is None else qs.filter(id__gte=min_id)
 
-    def ranked(self, qs, terms, *, min_id=None, scope=()):
+    def ranked(self, qs, terms, *, min_id=None):
         # ts_rank's weights are listed D, C, B, A; each column is ranked against the words meant for it.
         weights = f"'{{{WEIGHTS[2] / WEIGHTS[0]}, 0, {WEIGHTS[1] / WEIGHTS[0]}, 1.0}}'"
         scores, params = [], []
@@ -250,7 +270,7 @@ class PostgresBackend(Backend):
                 scores.append(f"ts_rank({weights}, {TABLE}.{column}, to_tsquery('simple', %s))")
                 params.append(" | ".join(f"({w})" for w in wanted))
         score = RawSQL(" + ".join(scores) or "0", params)  # noqa: S611 (constant SQL, bound parameters)
-        return self.match(qs, terms, min_id=min_id, scope=scope).annotate(score=score)
+        return self.match(qs, terms, min_id=min_id).annotate(score=score)
 
 
 _BACKENDS = {b.vendor: b for b in (SqliteBackend(), PostgresBackend())}

@@ -201,16 +201,18 @@ def run(options: dict, progress: Progress) -> dict:
         progress.say("timing queries")
         result["queries"] = _queries(world, options["samples"], rng, first_id, n)
     result["peak_rss_mb"] = peak_rss_mb()
-    sup = [v for k, v in result["queries"].items() if k.startswith("supervisor.")]
-    result["targets"] = {"p50_le_15ms": all(v["p50_ms"] <= 15 for v in sup),
-                         "p95_le_50ms": all(v["p95_ms"] <= 50 for v in sup)}
+    # The targets hold for every role: a supervisor (sees everything) and an agent (their team's tickets).
+    timed = result["queries"].values()
+    result["targets"] = {"p50_le_15ms": all(v["p50_ms"] <= 15 for v in timed),
+                         "p95_le_50ms": all(v["p95_ms"] <= 50 for v in timed)}
     return result
 
 
 def summary(result: dict) -> str:
     q = result["queries"]
-    parts = ", ".join(f"{k.split('.', 1)[1]} p50 {v['p50_ms']}/p95 {v['p95_ms']} ms"
-                      for k, v in q.items() if k.startswith("supervisor."))
+    parts = "; ".join(f"{role}: " + ", ".join(f"{k.split('.', 1)[1]} p50 {v['p50_ms']}/p95 {v['p95_ms']} ms"
+                                              for k, v in q.items() if k.startswith(f"{role}."))
+                      for role in ("supervisor", "agent"))
     return (f"search: {result['load']['tickets']} tickets on {result['config']['database']}, "
             f"{result['load']['index_rows_per_s']} rows/s loaded, jieba {result['segmentation']['docs_per_s']} docs/s; "
             f"{parts}; P@5 {result['relevance']['precision_at_5']}")

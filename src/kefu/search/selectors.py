@@ -142,25 +142,51 @@ def search(user, q: str, *, kinds: list[str] | None = None, status: str = "", ti
     if searched is None:
         return result
     base, scope = searched
-    # 1. The count, stopping one past the cap.
     if base.query.where.children or scope:
         count_cap = min(count_cap, CONDITIONED_COUNT_CAP)
-    result.total = backend.count(base, terms, count_cap + 1, scope)
-    result.capped = result.total > count_cap
-    result.total = min(result.total, count_cap)
-    offset = (page - 1) * page_size
     window = min(rank_window, count_cap)
-    if offset >= min(result.total, window):
+    offset = (page - 1) * page_size
+    if count_cap <= CONDITIONED_COUNT_CAP:  # always so for a scoped search
+        top = _rank_listed(backend, base, terms, result, scope=scope, cap=count_cap, window=window, offset=offset,
+                           limit=page_size)
+    else:
+        top = _rank_counted(backend, base, terms, result, cap=count_cap, window=window, offset=offset,
+                            limit=page_size)
+    if not top:
         return result
-    # 2. Where the ranking window starts, when there are more matches than it holds.
-    min_id = (backend.window_start(base, terms, window, scope) if result.capped or result.total > window
-              else None)
-    # 3. Rank within the window, then read the page's documents.
-    top = backend.top(base, terms, min_id=min_id, offset=offset, limit=page_size, scope=scope)
+    # The page's documents through visible_to itself: whatever the index said, nothing unseen is shown.
     rows = visible_documents(user).only("kind", "object_id", "title", "body", "status", "created_at").in_bulk(
         [pk for pk, _score in top])
     result.hits = [_hit(rows[pk], score, terms) for pk, score in top if pk in rows]
     return result
+
+
+def _total(result: SearchPage, matches: int, cap: int) -> None:
+    result.capped = matches > cap
+    result.total = min(matches, cap)
+
+
+def _rank_listed(backend, base, terms, result, *, scope, cap, window, offset, limit) -> list[tuple[int, float]]:
+    """Up to `cap` + 1 matches listed once, newest first: the count and the ranking window in one pass.
+
+    Scoped and filtered searches (counted to 1,000+) take this way: each of their passes over the index costs a
+    merge with the scope's long posting lists or a lookup per match, so they make one and rank what it found."""
+    ids = backend.newest(base, terms, cap + 1, scope)
+    _total(result, len(ids), cap)
+    if offset >= min(result.total, window):
+        return []
+    return backend.rank(base, terms, ids[:window], window=len(ids) > window, offset=offset, limit=limit)
+
+
+def _rank_counted(backend, base, terms, result, *, cap, window, offset, limit) -> list[tuple[int, float]]:
+    """Counted to `cap` (10,000+) on the index alone, then ranked within the newest `window` matches; listing
+    that many ids would cost more than counting them."""
+    _total(result, backend.count(base, terms, cap + 1), cap)
+    if offset >= min(result.total, window):
+        return []
+    # Where the ranking window starts, when there are more matches than it holds.
+    min_id = backend.window_start(base, terms, window) if result.capped or result.total > window else None
+    return backend.top(base, terms, min_id=min_id, offset=offset, limit=limit)
 
 
 def _hit(row: SearchDocument, score: float, terms: list[Term]) -> Hit:
