@@ -52,14 +52,15 @@ EVERYTHING = Access(everything=True)
 NOTHING = Access()
 
 
-def access_for(user, kinds: Iterable[str] | None = None) -> Access | None:
+def access_for(user, kinds: Iterable[str] | None = None, *, tickets: QuerySet | None = None) -> Access | None:
     """The documents of `kinds` (default every kind) that `user` may see, as index tokens; None when the index
-    cannot say it exactly and each match must be checked against the objects instead."""
+    cannot say it exactly and each match must be checked against the objects instead. `tickets`:
+    Ticket.objects.visible_to(user), when the caller has it already."""
     chosen = list(dict.fromkeys(kinds)) if kinds else list(Kind.values)
     tokens: list[str] = []
     everything = True
     for kind in chosen:
-        access = _kind_access(user, kind)
+        access = _kind_access(user, kind, tickets)
         if access is None:
             return None
         everything = everything and access.everything
@@ -69,7 +70,7 @@ def access_for(user, kinds: Iterable[str] | None = None) -> Access | None:
     return Access(tokens=tuple(dict.fromkeys(tokens)))
 
 
-def _kind_access(user, kind: str) -> Access | None:
+def _kind_access(user, kind: str, tickets: QuerySet | None) -> Access | None:
     from kefu.customers.models import Customer
     from kefu.tickets.models import Ticket
 
@@ -78,7 +79,7 @@ def _kind_access(user, kind: str) -> Access | None:
         # Articles have no visible_to: staff read them all, everyone else the public ones.
         return EVERYTHING if active else Access(tokens=(PUBLIC,))
     if kind == Kind.TICKET:
-        return _queryset_access(Ticket.objects.visible_to(user), TICKET_FIELDS)
+        return _queryset_access(Ticket.objects.visible_to(user) if tickets is None else tickets, TICKET_FIELDS)
     if kind == Kind.CUSTOMER:
         return _queryset_access(Customer.objects.visible_to(user), {})
     return NOTHING
