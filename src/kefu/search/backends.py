@@ -77,11 +77,15 @@ class Backend:
     def rank(self, qs: QuerySet, terms: list[Term], ids: list[int], *, window: bool, offset: int,
              limit: int) -> list[tuple[int, float]]:
         """(id, score) of matches `ids` (found by `newest`, so visible), best first; ties go to the newer.
-        `window`: they are the newest of more matches, a word too common for the score to mean much."""
-        if not ids:
-            return []
-        ranked = self.ranked(qs.model._default_manager.filter(pk__in=ids), terms).order_by("-score", "-id")
-        return list(ranked.values_list("id", "score")[offset:offset + limit])
+        `window`: they are the newest of more matches, a word too common for the score to mean much, so title
+        matches come first and the rest newest first."""
+        raise NotImplementedError
+
+    @staticmethod
+    def _fetch(qs, sql: str, params: list) -> list:
+        with connections[qs.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
 
 
 class SqliteBackend(Backend):
@@ -145,12 +149,6 @@ class SqliteBackend(Backend):
     @staticmethod
     def _unconditioned(qs) -> bool:
         return not qs.query.where.children and not qs.query.is_empty()
-
-    @staticmethod
-    def _fetch(qs, sql: str, params: list) -> list:
-        with connections[qs.db].cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchall()
 
     def count(self, qs, terms, cap):
         if not self._unconditioned(qs):
@@ -231,10 +229,11 @@ class PostgresBackend(Backend):
     _COLUMN = {"words": "tsv_words", "grams": "tsv_grams"}
 
     @staticmethod
-    def _tsquery(a) -> str:
-        toks = [_quote_ts(tok) for tok in a.tokens]
+    def _tsquery(a, weight: str = "") -> str:
+        """One alternative as tsquery text; `weight` "A" restricts it to the title's words."""
+        toks = [_quote_ts(tok) + (f":{weight}" if weight else "") for tok in a.tokens]
         if a.prefix:
-            toks[-1] += ":*"
+            toks[-1] += f"{'' if weight else ':'}*"
         return (" <-> " if a.phrase else " & ").join(toks)
 
     def _where(self, terms: list[Term]) -> tuple[str, list[str]]:
@@ -260,7 +259,7 @@ class PostgresBackend(Backend):
         qs = qs.extra(where=[where], params=params)  # noqa: S610 (constant SQL, bound parameters)
         return qs if min_id is None else qs.filter(id__gte=min_id)
 
-    def ranked(self, qs, terms, *, min_id=None):
+    def _score(self, terms: list[Term]) -> tuple[str, list[str]]:
         # ts_rank's weights are listed D, C, B, A; each column is ranked against the words meant for it.
         weights = f"'{{{WEIGHTS[2] / WEIGHTS[0]}, 0, {WEIGHTS[1] / WEIGHTS[0]}, 1.0}}'"
         scores, params = [], []
@@ -269,8 +268,40 @@ class PostgresBackend(Backend):
             if wanted:
                 scores.append(f"ts_rank({weights}, {TABLE}.{column}, to_tsquery('simple', %s))")
                 params.append(" | ".join(f"({w})" for w in wanted))
-        score = RawSQL(" + ".join(scores) or "0", params)  # noqa: S611 (constant SQL, bound parameters)
-        return self.match(qs, terms, min_id=min_id).annotate(score=score)
+        return " + ".join(scores) or "0", params
+
+    def _title_tier(self, terms: list[Term]) -> tuple[str, list[str]]:
+        """1 for a document whose title (weight A of tsv_words) has the words, else 0, as on SQLite: ts_rank
+        would read both of each window document's tsvectors, bigrams and all."""
+        parts = []
+        for x in terms:
+            words = [a for a in x.alternatives if a.stream == "words"]
+            if words and not x.negated:
+                parts.append("(" + " | ".join(f"({self._tsquery(a, weight='A')})" for a in words) + ")")
+        if not parts:
+            return "0", []
+        return f"({TABLE}.tsv_words @@ to_tsquery('simple', %s))::int", [" & ".join(parts)]
+
+    def ranked(self, qs, terms, *, min_id=None):
+        score, params = self._score(terms)
+        return self.match(qs, terms, min_id=min_id).annotate(score=RawSQL(score, params))  # noqa: S611
+
+    def top(self, qs, terms, *, min_id, offset, limit):
+        if min_id is None:
+            return super().top(qs, terms, min_id=min_id, offset=offset, limit=limit)
+        tier, params = self._title_tier(terms)
+        ranked = (self.match(qs, terms, min_id=min_id).annotate(score=RawSQL(tier, params))  # noqa: S611
+                  .order_by("-score", "-id").values_list("id", "score"))
+        return [(pk, float(score)) for pk, score in ranked[offset:offset + limit]]
+
+    def rank(self, qs, terms, ids, *, window, offset, limit):
+        # The ids as one array parameter: a thousand placeholders cost more to build than the query to run.
+        if not ids:
+            return []
+        score, params = self._title_tier(terms) if window else self._score(terms)
+        sql = (f"SELECT id, {score} AS score FROM {TABLE} WHERE id = ANY(%s) "  # noqa: S608 (constant SQL)
+               "ORDER BY score DESC, id DESC LIMIT %s OFFSET %s")
+        return [(pk, float(score)) for pk, score in self._fetch(qs, sql, [*params, list(ids), limit, offset])]
 
 
 _BACKENDS = {b.vendor: b for b in (SqliteBackend(), PostgresBackend())}

@@ -92,3 +92,12 @@ def test_a_very_common_word_is_ranked_among_its_newest_matches(world):
     made = [world.ticket(title=f"断网 {i}").pk for i in range(6)]
     page = search(world.supervisor, "断网", rank_window=3)
     assert page.total == 6 and sorted(h.object_id for h in page.hits) == made[-3:]
+
+
+@pytest.mark.parametrize("role", ["supervisor", "agent"])
+def test_within_a_ranking_window_title_matches_come_first_then_the_newest(world, role):
+    made = [world.ticket(title="断网 旧工单" if i % 2 == 0 else f"宽带报修 {i}", description="" if i % 2 == 0
+                         else "客户反映断网") for i in range(6)]
+    page = search(getattr(world, role), "断网", rank_window=4)
+    assert page.total == 6
+    assert [h.object_id for h in page.hits] == [made[4].pk, made[2].pk, made[5].pk, made[3].pk]
