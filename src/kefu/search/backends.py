@@ -35,6 +35,9 @@ class Backend:
     """Turns parsed terms into the database's query language and adds it to a queryset of documents."""
 
     vendor = ""
+    # Whether a search without conditions can be counted far (to COUNT_CAP) on the index alone; else every search
+    # is counted to 1,000+ by listing its newest matches (kefu.search.selectors).
+    counts_on_index = False
 
     def match(self, qs: QuerySet, terms: list[Term], *, min_id: int | None = None,
               scope: Scope = ()) -> QuerySet:
@@ -92,6 +95,7 @@ class SqliteBackend(Backend):
     """FTS5 with external content (the search_document table), kept in step by triggers; bm25 ranking."""
 
     vendor = "sqlite"
+    counts_on_index = True  # FTS5 counts a posting list without reading a row
 
     def expression(self, terms: list[Term], scope: Scope = ()) -> str:
         def alt(a) -> str:
@@ -225,6 +229,8 @@ class PostgresBackend(Backend):
     A term's alternatives go to the column of their stream, so every condition is one an index answers alone.
     """
 
+    # Counting is reading: every match's row is visited (a bitmap heap scan, or a scan newest first testing each
+    # row's tsvector), so counting a common word to 10,000 cost ~0.3 s at 200k documents and listing 1,000 ~30 ms.
     vendor = "postgresql"
     _COLUMN = {"words": "tsv_words", "grams": "tsv_grams"}
 

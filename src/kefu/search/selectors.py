@@ -18,12 +18,13 @@ MAX_PAGE = 50
 # count stops here and the page says "10,000+", as web search engines do.
 COUNT_CAP = 10_000
 # Scoring is per matching document too, so a word with more matches than this is ranked among its newest
-# RANK_WINDOW matches only (an agent narrows such a search with a second word or a filter); on SQLite such a
-# window is ordered title matches first, newest first, since bm25 would walk the word's whole posting list.
+# RANK_WINDOW matches only (an agent narrows such a search with a second word or a filter). Such a window is
+# ordered title matches first, newest first: bm25 would walk the word's whole posting list, ts_rank read every
+# window document's vectors.
 RANK_WINDOW = 1_000
 # A search with conditions (a role that sees part of the tickets, a filter) tests each match against them — a
 # merge with the scope tokens' posting lists, or a lookup per match in a table of millions — so its count stops
-# sooner, at "1,000+".
+# sooner, at "1,000+"; so does every search on a database that cannot count on its index alone (PostgreSQL).
 CONDITIONED_COUNT_CAP = 1_000
 
 
@@ -144,7 +145,7 @@ def search(user, q: str, *, kinds: list[str] | None = None, status: str = "", ti
     if searched is None:
         return result
     base, scope = searched
-    if base.query.where.children or scope:
+    if base.query.where.children or scope or not backend.counts_on_index:
         count_cap = min(count_cap, CONDITIONED_COUNT_CAP)
     window = min(rank_window, count_cap)
     offset = (page - 1) * page_size

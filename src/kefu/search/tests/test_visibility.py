@@ -1,6 +1,7 @@
 """Search never shows what a role may not see: not the hit, not the snippet, not even in the count."""
 
 import pytest
+from django.db import connection
 
 from kefu.accounts.models import User
 from kefu.search.indexing import DocumentInput, index_document, remove_document
@@ -75,7 +76,8 @@ def test_search_costs_a_fixed_number_of_queries(world, django_assert_num_queries
         large = search(world.agent, "燃气灶")
     with django_assert_num_queries(3):  # the supervisor's page needs no check
         search(world.supervisor, "燃气灶")
-    with django_assert_num_queries(4):  # and where the ranking window starts, past it
+    # Past the window: SQLite counts on its index, then finds where the window starts; PostgreSQL lists.
+    with django_assert_num_queries(4 if connection.vendor == "sqlite" else 3):
         search(world.supervisor, "燃气灶", rank_window=5)
     assert (small.total, large.total) == (3, 15)
 
