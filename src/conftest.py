@@ -26,6 +26,13 @@ def _private_task_queue(tmp_path_factory):
     HUEY.storage = saved
 
 
+@pytest.fixture(autouse=True)
+def _search_index_inline(settings):
+    """A test's transaction never commits, so the search index is written inside each change (after-commit
+    indexing has its own tests in kefu/search/tests/test_pending.py, which turn this off)."""
+    settings.SEARCH_INDEX_INLINE = True
+
+
 @pytest.fixture
 def world(db):
     return build_world()

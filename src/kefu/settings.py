@@ -141,6 +141,16 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("KEFU_MAX_BODY_BYTES", 1024 * 1024)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("KEFU_SECURE_COOKIES", False)
+# Login throttling (SE3, kefu.accounts.throttle): after this many failed logins for one user name within the window,
+# that name is locked for the window; the same from one address (0 turns the address limit off — behind a proxy
+# every login comes from the proxy's address).
+AUTHENTICATION_BACKENDS = ["kefu.accounts.throttle.ThrottledModelBackend"]
+KEFU_LOGIN_FAILURES = env_int("KEFU_LOGIN_FAILURES", 5)
+KEFU_LOGIN_ADDRESS_FAILURES = env_int("KEFU_LOGIN_ADDRESS_FAILURES", 100)
+KEFU_LOGIN_LOCK_MINUTES = env_int("KEFU_LOGIN_LOCK_MINUTES", 15)
+if KEFU_LOGIN_FAILURES < 1 or KEFU_LOGIN_LOCK_MINUTES < 1 or KEFU_LOGIN_ADDRESS_FAILURES < 0:
+    raise ImproperlyConfigured("KEFU_LOGIN_FAILURES and KEFU_LOGIN_LOCK_MINUTES must be at least 1, "
+                               "KEFU_LOGIN_ADDRESS_FAILURES at least 0")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 LOGGING = {
@@ -163,6 +173,10 @@ if _redis_url:
     HUEY.update({"huey_class": "huey.RedisHuey", "url": _redis_url})
 else:
     HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(DATA_DIR / "huey.sqlite3")})
+
+# Search documents of changed tickets are written by the worker just after the commit (kefu.search.pending).
+# True writes them inside the change instead: the tests set it, since their transactions never commit.
+SEARCH_INDEX_INLINE = False
 
 # Outbound email (notifications). With no KEFU_EMAIL_HOST, development needs no mail server: messages
 # are written as files to $KEFU_DATA_DIR/mail instead.

@@ -116,3 +116,22 @@ class ApiToken(models.Model):
     @staticmethod
     def new_raw_key() -> str:
         return "kf_" + secrets.token_urlsafe(32)
+
+
+class LoginFailure(models.Model):
+    """One failed login (wrong password or unknown user), kept for the throttle's window (SE3).
+
+    In the database, not a per-process cache, so that every app server sees the same count."""
+
+    username = models.CharField(max_length=150)  # as typed, lower-cased; never the password
+    address = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["username", "at"], name="login_failure_user"),
+                   models.Index(fields=["address", "at"], name="login_failure_address")]
+        verbose_name = _("failed login")
+        verbose_name_plural = _("failed logins")
+
+    def __str__(self):
+        return f"{self.username} {self.at:%Y-%m-%d %H:%M}"

@@ -16,6 +16,7 @@ class AuditAction(models.TextChoices):
     TOKEN_REVOKED = "token_revoked", _("API token revoked")
     CONFIG_CHANGED = "config_changed", _("Configuration changed")
     EXPORT = "export", _("Data exported")
+    LOGIN_LOCKED = "login_locked", _("Login locked after failed attempts")
 
 
 class AuditEntry(models.Model):

@@ -21,12 +21,15 @@ TT, TEAM, USER, CUST = TicketType._meta.db_table, Team._meta.db_table, User._met
 _JOINS = (f"FROM {T} t JOIN {TT} tt ON tt.id = t.ticket_type_id "
           f"LEFT JOIN {TEAM} tm ON tm.id = t.team_id LEFT JOIN {USER} u ON u.id = t.assignee_id "
           f"LEFT JOIN {CUST} c ON c.id = t.customer_id LEFT JOIN {TEAM} dt ON dt.id = t.dispatched_team_id ")
-# The same query ticket_page() runs for "my open tickets": the count, then page 1 with the same joins.
+# The same query ticket_page() runs for "my open tickets": the count, then page 1 with the same joins and the
+# same columns (the ticket and its type whole; of the team, assignee and customer what the list shows).
 # Both forms of the open test: the bare one matches a partial index (WHERE is_open), the equality one a
 # composite index on (assignee, is_open, …), so the floor gets the best plan whichever the schema has.
 _MINE = "t.assignee_id = %s AND t.is_open AND t.is_open = %s"
 COUNT_SQL = f"SELECT COUNT(*) FROM {T} t WHERE {_MINE}"  # noqa: S608
-PAGE_SQL = (f"SELECT t.*, tt.*, tm.*, u.*, c.*, dt.* {_JOINS}"  # noqa: S608
+_ROW = ("t.*, tt.*, tm.id, tm.name, u.id, u.username, u.first_name, u.last_name, u.display_name, u.agent_no, "
+        "c.id, c.name, c.tier, dt.id, dt.name")
+PAGE_SQL = (f"SELECT {_ROW} {_JOINS}"  # noqa: S608
             f"WHERE {_MINE} ORDER BY t.priority DESC, t.created_at, t.id LIMIT 20")
 DETAIL_SQL = (f"SELECT t.*, tt.*, tm.*, u.*, c.*, dt.*, cb.* {_JOINS}"  # noqa: S608
               f"LEFT JOIN {USER} cb ON cb.id = t.created_by_id WHERE t.id = %s")

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from kefu.accounts.models import User
 from kefu.core.errors import Forbidden, NotFound, ValidationFailed
 from kefu.core.prepared import PreparedInsert
+from kefu.notify import rows
 from kefu.notify import validation as v
 from kefu.notify.backends import PermanentFailure, TemporaryFailure, sms_backend
 from kefu.notify.backends.mail import send_email
@@ -61,27 +62,31 @@ class NotificationInput:
     optional: bool = False  # e.g. an SMS to a user whose mobile on record is malformed: skip it, keep the rest
 
 
-# Notifications are written in bursts (a sweep batch, an escalation ladder): INSERTs compiled once.
+# A single notification's INSERT is compiled once (kefu.core.prepared); bursts go through kefu.notify.rows.
 _insert = PreparedInsert(Notification)
 _RECIPIENT, _TICKET = Notification._meta.get_field("recipient"), Notification._meta.get_field("ticket")
 
 
-def _build(item: NotificationInput, at: datetime) -> Notification:
+def _values(item: NotificationInput, at: datetime) -> dict:
+    """The checked column values of one message (attname → value); raises ValidationFailed naming the field."""
     channel = v.clean_channel(item.channel)
     kind = v.clean_kind(item.kind)
     address = v.clean_address(channel, item.recipient, item.address)
     subject, body = v.clean_text(item.subject, item.body)
-    params = v.clean_params(item.params)
     in_app = channel == Channel.IN_APP
-    notification = Notification(
-        recipient_id=item.recipient.pk if item.recipient else None, channel=channel, address=address, kind=kind,
-        subject=subject, body=body, params=params, ticket_id=item.ticket.pk if item.ticket else None,
-        created_at=at, updated_at=at,
+    return {
+        "recipient_id": item.recipient.pk if item.recipient else None, "channel": channel, "address": address,
+        "kind": kind, "subject": subject, "body": body, "params": v.clean_params(item.params),
+        "ticket_id": item.ticket.pk if item.ticket else None,
         # The inbox is the delivery: an in-app message is sent the moment it exists.
-        status=DeliveryStatus.SENT if in_app else DeliveryStatus.PENDING, sent_at=at if in_app else None,
-    )
-    # By id, with the objects put in the relations' caches: what Notification(recipient=…, ticket=…) does,
-    # without the descriptors' checks (a sweep builds thousands of these).
+        "status": DeliveryStatus.SENT if in_app else DeliveryStatus.PENDING, "attempts": 0, "last_error": "",
+        "created_at": at, "updated_at": at, "sent_at": at if in_app else None, "read_at": None,
+    }
+
+
+def _build(item: NotificationInput, at: datetime) -> Notification:
+    notification = Notification(**_values(item, at))
+    # The objects the caller already has go into the relations' caches, as Notification(recipient=…) would.
     _RECIPIENT.set_cached_value(notification, item.recipient)
     _TICKET.set_cached_value(notification, item.ticket)
     return notification
@@ -101,25 +106,26 @@ def queue_notification(*, recipient: User | None = None, channel: str, address: 
 
 
 @transaction.atomic
-def queue_notifications(*, items: list[NotificationInput], now: datetime | None = None) -> list[Notification]:
-    """Store many messages in one INSERT; the email and SMS among them go to the worker once the caller commits.
+def queue_notifications(*, items: list[NotificationInput], now: datetime | None = None) -> list[int]:
+    """Store many messages in one INSERT and return their ids; email and SMS go to the worker after commit.
 
-    All or nothing like queue_notification(), except that an invalid item marked `optional` is left out.
-    Each email/SMS is still its own task (its own claim and retries); they are enqueued by one after-commit
-    step instead of one per message."""
+    All or nothing like queue_notification(), except that an invalid item marked `optional` is left out (and
+    has no id in the answer). Each email/SMS is still its own task (its own claim and retries); they are
+    enqueued by one after-commit step instead of one per message. No model instances are made: a sweep
+    batch queues thousands, and nobody reads them back here."""
     at = now or timezone.now()
-    built = []
+    values = []
     for item in items:
         try:
-            built.append(_build(item, at))
+            values.append(_values(item, at))
         except ValidationFailed:
             if not item.optional:
                 raise
-    notifications = _insert.bulk(built)
-    outgoing = [n.pk for n in notifications if n.channel != Channel.IN_APP]
+    ids = rows.insert(values)
+    outgoing = [pk for pk, row in zip(ids, values, strict=True) if row["channel"] != Channel.IN_APP]
     if outgoing:
         transaction.on_commit(partial(_enqueue_all, outgoing), robust=True)
-    return notifications
+    return ids
 
 
 def _enqueue_all(notification_ids: list[int]) -> None:

@@ -1,7 +1,8 @@
 """Keeping the index current: documents for tickets and customers built here, articles given by their app.
 
-Writes happen inside the transaction of the change (the ticket event listener, the customer services' hook),
-so the index never shows a change that was rolled back and never misses one that was committed.
+Customers are written inside the transaction of the change (the customer services' hook); tickets are marked
+pending there and written just after the commit by kefu.search.pending. Either way the index never shows a
+change that was rolled back and never misses one that was committed.
 """
 
 from collections.abc import Callable, Iterable, Iterator
@@ -108,9 +109,12 @@ def _silent_codes():
 
 
 def on_ticket_event(ticket, event) -> None:
-    """Registered with kefu.tickets.events.listen: re-index the ticket inside the changing transaction."""
+    """Registered with kefu.tickets.events.listen: mark the ticket's document out of date inside the changing
+    transaction; kefu.search.pending writes it after the commit (segmenting costs more than the change)."""
     if event.code not in _silent_codes():
-        index_ticket(ticket.pk)
+        from kefu.search.pending import mark  # pending builds its documents with this module
+
+        mark(Kind.TICKET, ticket.pk)
 
 
 # ----- customers -----

@@ -50,3 +50,24 @@ class SearchDocument(models.Model):
 
     def __str__(self):
         return f"{self.kind}:{self.object_id}"
+
+
+class PendingDocument(models.Model):
+    """An object whose document is out of date: marked in the changing transaction, indexed after commit."""
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    object_id = models.BigIntegerField()
+    queued_at = models.DateTimeField()
+    # The drain indexing the object right now; a new change clears it, so that a drain which read the object
+    # before that change does not write its stale document and the next drain indexes it again.
+    claim = models.CharField(max_length=32, null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "search_pending"
+        constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="search_pending_object")]
+        verbose_name = _("pending search document")
+        verbose_name_plural = _("pending search documents")
+
+    def __str__(self):
+        return f"{self.kind}:{self.object_id}"

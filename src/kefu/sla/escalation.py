@@ -1,7 +1,9 @@
 """The sweeper (warnings, breaches, the escalation ladder), manual and major-event escalation, duty alerts."""
 
 import datetime as dt
+import itertools
 import uuid
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,18 +18,33 @@ from kefu.sla.models import ClockKind, ClockState, EscalationRung, TicketClock
 from kefu.tickets.events import emit, emit_many
 from kefu.tickets.models import EventCode, Ticket
 
-# What the sweeper changes on each claimed clock, written for a whole batch at once (kefu.core.prepared).
+# What the sweeper changes on each claimed clock, written for a whole batch at once (kefu.core.prepared); it
+# reads the values and the pk of each Claimed record.
 _update_clocks = PreparedUpdate(TicketClock, ["warned_at", "breached_at", "escalation_level", "next_check_at"])
 
 
-def _rung_due(clock: TicketClock, rungs: list[EscalationRung], level: int) -> dt.datetime:
-    """When rung `level` is due: the breach plus the delays of every rung up to and including it."""
-    return clock.due_at + dt.timedelta(minutes=sum(r.delay_minutes for r in rungs[: level + 1]))
+@dataclass(slots=True)
+class Claimed:
+    """A clock the sweeper claimed: what it reads of the row, and what it writes back (see _update_clocks)."""
+
+    pk: int
+    kind: str
+    policy_id: int
+    due_at: dt.datetime
+    warned_at: dt.datetime | None
+    breached_at: dt.datetime | None
+    escalation_level: int
+    ticket: Ticket
+    next_check_at: dt.datetime | None = None  # the claim emptied it; _process() always sets it again
 
 
 def _recipients(rung: EscalationRung, ticket: Ticket, memo: dict | None = None) -> list[User]:
     """Who a rung tells; `memo` keeps the answers for one sweep batch (the same leads, again and again)."""
-    if rung.action == EscalationRung.Action.NOTIFY_TEAM_LEAD:
+    if rung.action == EscalationRung.Action.REASSIGN:
+        # The queue's complaint handlers and its lead hear of the ticket that just landed there.
+        key, query = ("queue", rung.team_id), {"team_id": rung.team_id,
+                                               "role__in": [Role.COMPLAINT_HANDLER, Role.TEAM_LEAD]}
+    elif rung.action == EscalationRung.Action.NOTIFY_TEAM_LEAD:
         key, query = ("lead", ticket.team_id), {"role": Role.TEAM_LEAD, "team_id": ticket.team_id}
         if not ticket.team_id:
             return []
@@ -56,16 +73,24 @@ def run_rung(rung: EscalationRung, ticket: Ticket, *, reason: str, allow_reassig
         except ServiceError as exc:  # e.g. the ticket was resolved meanwhile: record, do not fail the sweep
             return {**params, "skipped": True, "error": exc.code}
         ticket.refresh_from_db()
-        recipients = list(User.objects.filter(team_id=rung.team_id, role__in=[Role.COMPLAINT_HANDLER, Role.TEAM_LEAD],
-                                              is_active=True))
         params["team"] = rung.team_id
-    else:
-        recipients = _recipients(rung, ticket, memo)
+    recipients = _recipients(rung, ticket, memo)
     params["notified"] = notices.tell(recipients, kind="escalation", ticket=ticket, sms=rung.sms, reason=reason)
     return params
 
 
-def _process(clock: TicketClock, loaded, now: dt.datetime, events: list, memo: dict) -> None:
+def _ladder(policy_id: int, memo: dict) -> tuple[list[EscalationRung], list[dt.timedelta]]:
+    """A policy's rungs and when each is due after the breach (the running sum of the delays), once per batch."""
+    key = ("ladder", policy_id)
+    if key not in memo:
+        loaded = policies.policy_by_id(policy_id)
+        rungs = loaded.rungs if loaded else []
+        after = list(itertools.accumulate(dt.timedelta(minutes=r.delay_minutes) for r in rungs))
+        memo[key] = rungs, after
+    return memo[key]
+
+
+def _process(clock: Claimed, now: dt.datetime, events: list, memo: dict) -> None:
     """One claimed clock: warn, breach, or run the ladder rungs that are due."""
     ticket = clock.ticket
     # The current time zone and the rung's reason are looked up once per batch (memo), not once per clock.
@@ -79,21 +104,54 @@ def _process(clock: TicketClock, loaded, now: dt.datetime, events: list, memo: d
             events.append((ticket, EventCode.SLA_WARNING, {"clock": clock.kind, "due": clock.due_at.isoformat()}))
         clock.next_check_at = clock.due_at
         return
-    rungs = loaded.rungs if loaded else []
     if clock.breached_at is None:
         clock.breached_at = clock.due_at
         notices.tell([ticket.assignee], kind="sla_breach", ticket=ticket, due=due_text)
         events.append((ticket, EventCode.SLA_BREACHED, {"clock": clock.kind, "due": clock.due_at.isoformat()}))
     # Only the resolution and callback clocks climb the ladder; a late first reply is reported, not escalated.
-    if clock.kind in (ClockKind.RESOLUTION, ClockKind.CALLBACK):
-        while clock.escalation_level < len(rungs) and _rung_due(clock, rungs, clock.escalation_level) <= now:
-            rung = rungs[clock.escalation_level]
-            params = run_rung(rung, ticket, reason=memo["reason"], memo=memo)
-            clock.escalation_level += 1
-            params.update(clock=clock.kind, level=clock.escalation_level)
-            events.append((ticket, EventCode.ESCALATED, params))
-    more = clock.kind in (ClockKind.RESOLUTION, ClockKind.CALLBACK) and clock.escalation_level < len(rungs)
-    clock.next_check_at = _rung_due(clock, rungs, clock.escalation_level) if more else None
+    if clock.kind not in (ClockKind.RESOLUTION, ClockKind.CALLBACK):
+        clock.next_check_at = None
+        return
+    rungs, after = _ladder(clock.policy_id, memo)
+    while clock.escalation_level < len(rungs) and clock.due_at + after[clock.escalation_level] <= now:
+        params = run_rung(rungs[clock.escalation_level], ticket, reason=memo["reason"], memo=memo)
+        clock.escalation_level += 1
+        params.update(clock=clock.kind, level=clock.escalation_level)
+        events.append((ticket, EventCode.ESCALATED, params))
+    more = clock.escalation_level < len(rungs)
+    clock.next_check_at = clock.due_at + after[clock.escalation_level] if more else None
+
+
+# What the sweeper reads of a claimed clock (Claimed's fields, in order) and of its ticket: the notices name the
+# ticket, the events carry its version. The ticket's other columns stay deferred: a listener that reads one still
+# gets it, by a query.
+_CLOCK_VALUES = ("id", "kind", "policy_id", "due_at", "warned_at", "breached_at", "escalation_level")
+_TICKET_COLUMNS = [f.attname for f in Ticket._meta.concrete_fields  # in the order Model.from_db() takes them
+                   if f.attname in {"id", "version", "title", "location", "team_id", "assignee_id"}]
+_TICKET_NAMES = frozenset(_TICKET_COLUMNS)
+_ASSIGNEE = Ticket._meta.get_field("assignee")
+
+
+def _load_claimed(ids: list[int], token: str) -> list[Claimed]:
+    """The clocks this batch claimed, with their tickets and the tickets' assignees.
+
+    Read as value rows: a model instance per clock, made by select_related(), cost more than the rest of its
+    processing. The tickets are real (deferred) Ticket instances, because the event listeners receive them."""
+    # By primary key as well as by token: `claim` has no index, and on a million clocks a look-up by the token
+    # alone is a full scan per batch.
+    rows = list(TicketClock.objects.filter(pk__in=ids, claim=token).values_list(
+        *_CLOCK_VALUES, *(f"ticket__{name}" for name in _TICKET_COLUMNS)))
+    split = len(_CLOCK_VALUES)
+    assignee_at = split + _TICKET_COLUMNS.index("assignee_id")
+    # A batch names a handful of assignees over and over: each is read once, not joined into every row.
+    users = User.objects.in_bulk({row[assignee_at] for row in rows if row[assignee_at]})
+    db = TicketClock.objects.db
+    claimed = []
+    for row in rows:
+        ticket = Ticket.from_db(db, _TICKET_NAMES, row[split:])
+        _ASSIGNEE.set_cached_value(ticket, users.get(ticket.assignee_id))
+        claimed.append(Claimed(*row[:split], ticket=ticket))
+    return claimed
 
 
 def sweep(*, now: dt.datetime | None = None, batch: int = 500, limit: int | None = None) -> dict:
@@ -112,14 +170,14 @@ def sweep(*, now: dt.datetime | None = None, batch: int = 500, limit: int | None
             # On PostgreSQL the second UPDATE waits for the first to commit and then re-checks the WHERE.
             TicketClock.objects.filter(pk__in=ids, next_check_at__lte=now).update(next_check_at=None, claim=token)
             # The assignee is told of warnings and breaches; nothing else of the ticket's relations is read here.
-            claimed = list(TicketClock.objects.filter(claim=token).select_related("ticket__assignee"))
+            claimed = _load_claimed(ids, token)
             events: list = []
             memo: dict = {}
             # The whole batch acts in bulk: its notices in one INSERT (and one after-commit enqueue), its clock
             # changes in one executemany, its events in one INSERT — all in this claiming transaction.
             with notices.batched():
                 for clock in claimed:
-                    _process(clock, policies.policy_by_id(clock.policy_id), now, events, memo)
+                    _process(clock, now, events, memo)
             _update_clocks.run(claimed)
             emit_many(events, actor=None, at=now)
         done["claimed"] += len(claimed)

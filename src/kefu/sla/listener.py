@@ -3,7 +3,7 @@
 import datetime as dt
 
 from kefu.core.prepared import PreparedInsert
-from kefu.sla import clocks, policies
+from kefu.sla import clocks, policies, summary
 from kefu.sla.escalation import escalate_major, note_recomputed, notify_on_duty
 from kefu.sla.models import ClockKind, ClockState, TicketClock
 from kefu.tickets.lifecycle import DONE_STATUSES, Channel, Status
@@ -77,6 +77,8 @@ def on_ticket_event(ticket, event: TicketEvent) -> None:
         _insert_clocks.bulk(new)
     for clock in touched:
         clock.save()
+    if new or touched:
+        summary.store(ticket, [*live, *new])
     if event.code == EventCode.UPDATED and event.params.get("fields", {}).get("is_major", [False, False])[1]:
         escalate_major(ticket=ticket, at=at)
 
@@ -119,8 +121,11 @@ def _sync_pause(ticket, live, touched, at) -> None:
 def _on_created(ticket, at) -> None:
     loaded = policies.match(ticket)
     if loaded is not None:
-        started = [clocks.start(ticket, kind, loaded, at) for kind in (ClockKind.FIRST_RESPONSE, ClockKind.RESOLUTION)]
-        _insert_clocks.bulk([c for c in started if c is not None])
+        started = [c for kind in (ClockKind.FIRST_RESPONSE, ClockKind.RESOLUTION)
+                   if (c := clocks.start(ticket, kind, loaded, at)) is not None]
+        if started:
+            _insert_clocks.bulk(started)
+            summary.store(ticket, started)
     if ticket.ticket_type.is_emergency:
         notify_on_duty(ticket)
     if ticket.is_major:

@@ -172,10 +172,6 @@ class TicketClock(models.Model):
             models.Index(fields=["next_check_at"], name="clock_next_check",
                          condition=models.Q(next_check_at__isnull=False)),
             models.Index(fields=["ticket", "kind", "state"], name="clock_ticket_kind"),
-            # The queue board's at-risk/breached counts: the deadlines of live clocks only, read from the index
-            # alone (kefu.tickets.board). Queries must name the states literally (kefu.core.sql.LiteralIn).
-            models.Index(fields=["ticket", "due_at", "warn_at", "breached_at"], name="clock_live",
-                         condition=models.Q(state__in=LIVE_STATES)),
         ]
         verbose_name = _("SLA clock")
         verbose_name_plural = _("SLA clocks")

@@ -8,6 +8,9 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext, gettext_noop
 
+# At import, not on first use: the first sweep of a worker would otherwise pay for loading the delivery backends.
+from kefu.notify.services import NotificationInput, queue_notifications
+
 KIND_TEXT = {
     "sla_warning": (gettext_noop("%(number)s: time limit nearly reached"),
                     gettext_noop("Ticket %(number)s «%(title)s» is due at %(due)s.")),
@@ -35,8 +38,6 @@ _pending: ContextVar[list | None] = ContextVar("kefu_sla_pending_notices", defau
 @contextlib.contextmanager
 def batched():
     """Inside the caller's transaction: every tell() in the block is queued by one queue_notifications()."""
-    from kefu.notify.services import queue_notifications
-
     items: list = []
     token = _pending.set(items)
     try:
@@ -52,8 +53,6 @@ def tell(users, *, kind: str, ticket, sms: bool = False, **values) -> list[int]:
     users = {u.pk: u for u in users if u is not None}
     if not users:
         return []
-    from kefu.notify.services import NotificationInput, queue_notifications
-
     names = {"number": ticket.number}
     texts = {"title": ticket.title, "location": ticket.location or "-", **names, **values}
     subject_template, body_template = _templates(kind, settings.LANGUAGE_CODE)

@@ -1,11 +1,11 @@
 """The queue board's numbers (班长/主管看板): waiting, in progress, at risk, breached — by team and by agent.
 
 Aggregated in the database over the tickets the viewer may see, never by looping over tickets in Python, and
-read from indexes only (100k tickets, a lead seeing 22k open ones: ~330 ms of SQL before, ~35 ms now):
+read from indexes only (100k tickets, a lead seeing 22k open ones):
 
-- one grouped query for all four numbers: `ticket_open_routing` holds every column the visibility test and
-  the grouping need, for open tickets only, so the COUNT … GROUP BY never reads a ticket row; at risk and
-  breached are one EXISTS look-up each in `clock_live`, the deadlines of running and paused clocks only;
+- one grouped query for all four numbers: `ticket_open_board` holds every column the visibility test, the
+  grouping and the SLA state need, for open tickets only, so the COUNT … GROUP BY never reads a ticket row nor
+  a clock (at risk and breached come from the ticket's SLA summary, kefu.sla.summary; 100k tickets: ~70 → ~? ms);
 - escalations: `event_escalated` lists the escalated events newest first, so the 20 newest the viewer may
   see are found without scanning every event (~80 → <1 ms).
 
@@ -55,25 +55,18 @@ class Board:
     escalations: list[TicketEvent] = field(default_factory=list)
 
 
-def _live_clock(**condition) -> Exists:
-    """The ticket has a running or paused clock meeting `condition`: one look-up in clock_live per ticket."""
-    from kefu.sla.models import LIVE_STATES, TicketClock
-
-    return Exists(TicketClock.objects.filter(LiteralIn("state", LIVE_STATES), ticket=OuterRef("pk"))
-                  .filter(condition.pop("q", Q()), **condition))
-
-
 def _counts(open_tickets, now) -> dict[tuple[int | None, int | None], dict]:
-    """(team, assignee) → waiting, in progress, at risk, breached: one grouped query over the routing index.
+    """(team, assignee) → waiting, in progress, at risk, breached: one grouped query over the board index.
 
-    At risk and breached count tickets (not clocks) with a live clock in that state, through EXISTS: a join
-    would need COUNT(DISTINCT …), and Django would make it a LEFT JOIN that cannot use clock_live."""
+    At risk and breached read the ticket's SLA summary (kefu.sla.summary), which sits in the same index: no
+    look-up per ticket into its clocks."""
+    from kefu.sla.summary import AT_RISK, BREACHED, state_q
+
     rows = (open_tickets.values("team_id", "assignee_id")
             .annotate(waiting=Count("id", filter=Q(assignee__isnull=True)),
                       in_progress=Count("id", filter=Q(assignee__isnull=False)),
-                      breached=Count("id", filter=_live_clock(q=Q(due_at__lte=now) | Q(breached_at__isnull=False))),
-                      at_risk=Count("id", filter=_live_clock(warn_at__lte=now, due_at__gt=now,
-                                                             breached_at__isnull=True))))
+                      breached=Count("id", filter=state_q(BREACHED, now)),
+                      at_risk=Count("id", filter=state_q(AT_RISK, now))))
     return {(r["team_id"], r["assignee_id"]): r for r in rows}
 
 

@@ -23,7 +23,7 @@ def listen(fn: Callable[[Ticket, TicketEvent], None]) -> None:
 
 def emit(ticket: Ticket, code: EventCode, *, actor, at: datetime, params: dict | None = None) -> TicketEvent:
     """Record one change at the ticket's current version. Params hold codes and ids, never translated text."""
-    event = _insert.save(TicketEvent(ticket=ticket, version=ticket.version, code=code, params=params or {},
+    event = _insert.save(_insert.new(ticket=ticket, version=ticket.version, code=code, params=params or {},
                                      actor=actor if getattr(actor, "pk", None) else None, created_at=at))
     for listener in _listeners:
         listener(ticket, event)

@@ -150,6 +150,12 @@ class Ticket(models.Model):
     updated_at = models.DateTimeField(_("updated"))
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # A summary of the ticket's live SLA clocks, kept by kefu.sla.summary whenever a clock starts, stops, pauses,
+    # resumes or changes its limit: the earliest warning point and the earliest moment it is overdue (a limit, or
+    # a breach already stamped). "At risk" and "breached" then move with the clock without a write, and the board
+    # and the queue filters read them from the ticket's own index instead of probing the clocks of every ticket.
+    sla_warn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    sla_due_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = TicketQuerySet.as_manager()
 
@@ -164,10 +170,10 @@ class Ticket(models.Model):
                          condition=Q(is_open=True)),
             models.Index(fields=["dispatched_team", "-priority", "created_at"], name="ticket_dispatch_queue",
                          condition=Q(is_open=True)),
-            # Every column the queue board's COUNT … GROUP BY reads (the visibility test's routing columns and
-            # the grouping), for open tickets only: the board counts from this index without a table lookup.
-            models.Index(fields=["team", "assignee", "dispatched_team", "created_by"], name="ticket_open_routing",
-                         condition=Q(is_open=True)),
+            # Every column the queue board's COUNT … GROUP BY reads (the visibility test's routing columns, the
+            # grouping and the SLA summary), for open tickets only: the board counts from this index alone.
+            models.Index(fields=["team", "assignee", "dispatched_team", "created_by", "sla_due_at", "sla_warn_at"],
+                         name="ticket_open_board", condition=Q(is_open=True)),
             models.Index(fields=["assignee", "created_at"], name="ticket_assignee"),
             models.Index(fields=["team", "created_at"], name="ticket_team"),
             models.Index(fields=["dispatched_team", "created_at"], name="ticket_dispatched"),

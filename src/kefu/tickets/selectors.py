@@ -2,15 +2,15 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kefu.accounts.roles import Role
 from kefu.core.errors import NotFound, ValidationFailed
-from kefu.core.prepared import PreparedQuery
+from kefu.core.prepared import PreparedList, PreparedQuery
 from kefu.tickets.lifecycle import Status
-from kefu.tickets.models import ManagerReferral, Ticket, TicketMessage
+from kefu.tickets.models import ManagerReferral, Ticket, TicketMessage, TicketType
 
 MAX_PAGE_SIZE = 100
 
@@ -32,17 +32,14 @@ class TicketFilters:
     q: str | None = None  # a ticket number, or words of the title
 
 
-def _sla_condition(state: str) -> Exists:
-    """Tickets with a live clock past its warning point (at_risk) or past its due time (breached)."""
-    from kefu.sla.models import ClockState, TicketClock
+def _sla_condition(state: str) -> Q:
+    """Tickets past a clock's warning point but within every limit (at_risk), or past a limit (breached); the
+    same definition as the queue board's, read from the ticket's SLA summary (kefu.sla.summary)."""
+    from kefu.sla.summary import AT_RISK, BREACHED, state_q
 
-    now = timezone.now()
-    live = TicketClock.objects.filter(ticket_id=OuterRef("pk"), state__in=(ClockState.RUNNING, ClockState.PAUSED))
-    if state == "breached":
-        return Exists(live.filter(Q(due_at__lte=now) | Q(breached_at__isnull=False)))
-    if state == "at_risk":
-        return Exists(live.filter(warn_at__lte=now, due_at__gt=now, breached_at__isnull=True))
-    raise ValidationFailed(_("Choose at risk or breached."), code="invalid_choice", field="sla")
+    if state not in (AT_RISK, BREACHED):
+        raise ValidationFailed(_("Choose at risk or breached."), code="invalid_choice", field="sla")
+    return state_q(state, timezone.now())
 
 
 def _keyword(qs, q: str):
@@ -81,17 +78,48 @@ def list_queryset(user, filters: TicketFilters):
     return qs.order_by("-priority", "created_at", "id")
 
 
+_ROW_RELATED = ("ticket_type", "team", "assignee", "customer", "dispatched_team")
+# A list row is the whole ticket (the API's list items are full tickets) and, of its relations, the type and the
+# names the queue and ticket_out() show: a fraction of the columns, and none of the customer's personal data.
+_ROW_FIELDS = (
+    *(f.name for f in Ticket._meta.concrete_fields),
+    *(f"ticket_type__{f.name}" for f in TicketType._meta.concrete_fields),
+    "team__name", "dispatched_team__name", "customer__name", "customer__tier",
+    "assignee__username", "assignee__first_name", "assignee__last_name", "assignee__display_name", "assignee__agent_no",
+)
+# The queues' own filters (mine, my team's, dispatched to my crew) and the filter bar's integer ones: values the
+# compiled query takes as parameters. is_open is part of its shape; any other filter goes through the ORM.
+_QUEUE_PARAMS = ("team_id", "assignee_id", "dispatched_team_id", "priority", "customer_id")
+_ORM_ONLY = ("status", "type", "channel", "phone", "tier", "sla", "q")
+
+
+def _queue_queryset(*values, user, names: tuple[str, ...], is_open: bool | None):
+    filters = TicketFilters(is_open=is_open, **dict(zip(names, values, strict=True)))
+    return list_queryset(user, filters).select_related(*_ROW_RELATED).only(*_ROW_FIELDS)
+
+
+# The queue pages and GET /tickets run this on every view: compiled once per visibility and filter shape
+# (kefu.core.prepared), where the ORM spent ~4 ms per page building the count and the page (0.5 ms of SQL).
+_queue = PreparedList(_queue_queryset, None)
+
+
 def ticket_page(user, filters: TicketFilters, *, page: int = 1, page_size: int = 20) -> tuple[int, list[Ticket]]:
     """One page of the queue and the total count."""
     if page < 1:
         raise ValidationFailed(_("Pages start at 1."), code="out_of_range", field="page")
     if not 1 <= page_size <= MAX_PAGE_SIZE:
         raise ValidationFailed(_("Page size is 1 to 100."), code="out_of_range", field="page_size")
+    start = (page - 1) * page_size
+    if not any(getattr(filters, name) for name in _ORM_ONLY):
+        names = tuple(name for name in _QUEUE_PARAMS if getattr(filters, name) is not None)
+        values = [getattr(filters, name) for name in names]
+        context = {"user": user, "names": names, "is_open": filters.is_open}
+        key = (_visibility_key(user), names, filters.is_open)
+        return (_queue.count(*values, key=key, **context),
+                _queue.page(*values, offset=start, limit=page_size, key=key, **context))
     qs = list_queryset(user, filters)
     count = qs.count()
-    start = (page - 1) * page_size
-    items = list(qs.select_related("ticket_type", "team", "assignee", "customer", "dispatched_team")
-                 [start:start + page_size])
+    items = list(qs.select_related(*_ROW_RELATED).only(*_ROW_FIELDS)[start:start + page_size])
     return count, items
 
 

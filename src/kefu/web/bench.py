@@ -24,6 +24,7 @@ def _load(n: int, now: dt.datetime, rng: random.Random, progress: Progress) -> d
     multi-row inserts (the services' own speed is `kefu bench tickets`; this bench is about reading)."""
     from kefu.customers.models import Customer
     from kefu.sla.models import ClockState, SlaPolicy, TicketClock
+    from kefu.sla.summary import refresh as refresh_summaries
     from kefu.testing import build_world
     from kefu.tickets.lifecycle import Status
     from kefu.tickets.models import EventCode, Ticket, TicketEvent, TicketType
@@ -78,6 +79,9 @@ def _load(n: int, now: dt.datetime, rng: random.Random, progress: Progress) -> d
                                          calendar_warnings=[]),
                 ("ticket_id", "started_at", "due_at", "warn_at", "next_check_at", "state"), clocks(), progress,
                 "clocks", sum(1 for p in plan if p[0]))
+    with transaction.atomic():
+        progress.say("SLA summaries …")  # the services keep them; rows inserted around the services need them made
+        refresh_summaries()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     mine = [first + i for i, p in enumerate(plan) if p[2] == world.agent.pk]

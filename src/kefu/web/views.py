@@ -1,21 +1,55 @@
 """Login, logout and the landing page that sends each role to the screen it works in."""
 
+import math
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from kefu.accounts import throttle
 from kefu.accounts.roles import CAN_SUPERVISE, Role
 from kefu.core.errors import ServiceError
 from kefu.web import services
 
 
+class ThrottledLoginForm(AuthenticationForm):
+    """Says that the name is locked (and until when) instead of "wrong password" while the throttle holds it."""
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        if username:
+            ends = throttle.locked_until(username, throttle.client_address(self.request))
+            if ends is not None:
+                minutes = max(1, math.ceil((ends - timezone.now()).total_seconds() / 60))
+                raise ValidationError(
+                    ngettext("Too many failed logins for this user name. Try again in %(minutes)d minute.",
+                             "Too many failed logins for this user name. Try again in %(minutes)d minutes.",
+                             minutes) % {"minutes": minutes}, code="login_throttled")
+        return super().clean()
+
+    @property
+    def throttled(self) -> bool:
+        return any(e.code == "login_throttled" for e in self.errors.as_data().get("__all__", []))
+
+
 class LoginView(auth_views.LoginView):
     template_name = "web/login.html"
+    authentication_form = ThrottledLoginForm
     redirect_authenticated_user = True
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.throttled:
+            response.status_code = 429  # Too Many Requests: scripts see it without reading the page
+        return response
 
 
 class LogoutView(auth_views.LogoutView):

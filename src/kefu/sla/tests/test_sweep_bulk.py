@@ -73,3 +73,23 @@ def test_text_messages_of_a_batch_are_enqueued_after_commit_in_one_step(world, m
     texts = Notification.objects.filter(recipient=world.supervisor, channel="sms", kind="escalation")
     assert texts.count() == 3 and {n.status for n in texts} == {"pending"}
     assert len(callbacks) == 1
+
+
+def test_the_complaint_queue_is_told_of_each_reassigned_ticket_and_looked_up_once_per_batch(world, monday):
+    rung = EscalationRung.objects.get(policy__name="投诉", action="reassign")
+    rung.team = world.team_a
+    rung.save()
+    complaints = [world.ticket(by=world.agent_b, type="complaint", custom={"category": "服务态度"},
+                               assignee_id=world.agent_b.pk, title=f"投诉 {i}", now=monday) for i in range(3)]
+    with CaptureQueriesContext(connection) as queries:
+        sweep(now=BREACHED)
+    queue = {world.handler.pk, world.lead.pk}
+    for complaint in complaints:
+        complaint.refresh_from_db()
+        assert (complaint.team_id, complaint.assignee_id) == (world.team_a.pk, None)
+        reassigned = complaint.events.get(code=EventCode.ESCALATED, params__step=0)
+        assert (reassigned.params["team"], set(reassigned.params["notified"])) == (world.team_a.pk, queue)
+        told = Notification.objects.filter(ticket=complaint, kind="escalation", params__ticket=complaint.pk)
+        assert {n.recipient_id for n in told if n.channel == "in_app"} >= queue
+    lookups = [q for q in queries if "accounts_user" in q["sql"] and "complaint_handler" in q["sql"]]
+    assert len(lookups) == 1

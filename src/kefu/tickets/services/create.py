@@ -113,7 +113,7 @@ def create_ticket(*, actor: User | None, data: TicketInput, now: datetime | None
         raise ValidationFailed(_("A new ticket cannot be put under a resolved, closed or merged parent."),
                                code="parent_done", field="parent_id")
     at = now or timezone.now()
-    ticket = _insert_ticket.save(Ticket(
+    ticket = _insert_ticket.save(_insert_ticket.new(
         ticket_type=ticket_type, title=title, occurred_at=data.occurred_at, contact_phone=phone,
         channel=channel, priority=priority, is_major=bool(data.is_major), customer=customer, team=team,
         assignee=assignee,

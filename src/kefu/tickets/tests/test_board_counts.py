@@ -31,7 +31,8 @@ def _expected(user, now) -> dict:
     for ticket in tickets:
         live = clocks.get(ticket.pk, [])
         breached = any(c.due_at <= now or c.breached_at is not None for c in live)
-        at_risk = any(c.warn_at is not None and c.warn_at <= now < c.due_at and c.breached_at is None for c in live)
+        # At risk: past a clock's warning point and within every limit (a breached ticket counts as breached only).
+        at_risk = not breached and any(c.warn_at is not None and c.warn_at <= now for c in live)
         counts = (ticket.assignee_id is None, ticket.assignee_id is not None, at_risk, breached)
         rows = [totals, teams.setdefault(ticket.team_id, [0, 0, 0, 0])]
         if ticket.assignee_id:
