@@ -108,12 +108,30 @@ def _silent_codes():
             EventCode.PHONE_REVEALED, EventCode.FOLLOW_UP_CREATED, EventCode.FOLLOW_UP_DONE, EventCode.LINKED}
 
 
+def _rerouting_codes():
+    from kefu.tickets.models import EventCode
+
+    # The events that change a field visibility is decided by (kefu.search.scope.TICKET_FIELDS) on a ticket
+    # that may be indexed already; a new ticket's first document is written with its tokens.
+    return {EventCode.ASSIGNED, EventCode.DISPATCHED}
+
+
+def update_ticket_scope(ticket) -> None:
+    """Write who may see `ticket` into its document now, inside the transaction that rerouted it: its text can
+    wait for the drain, but until then the old team would still find it and the new team would not."""
+    SearchDocument.objects.filter(kind=Kind.TICKET, object_id=ticket.pk).update(
+        scope=document_scope(Kind.TICKET, Audience.INTERNAL, ticket_tokens(ticket)))
+
+
 def on_ticket_event(ticket, event) -> None:
     """Registered with kefu.tickets.events.listen: mark the ticket's document out of date inside the changing
-    transaction; kefu.search.pending writes it after the commit (segmenting costs more than the change)."""
+    transaction; kefu.search.pending writes it after the commit (segmenting costs more than the change). Who
+    may see it is written at once."""
     if event.code not in _silent_codes():
         from kefu.search.pending import mark  # pending builds its documents with this module
 
+        if event.code in _rerouting_codes():
+            update_ticket_scope(ticket)
         mark(Kind.TICKET, ticket.pk)
 
 

@@ -4,9 +4,9 @@ import importlib
 
 from django.db import migrations
 
-# The FTS5 table gets a fourth column (scope, 0005): FTS5 tables cannot be altered, so the index is dropped here,
-# before 0004 adds the column (SQLite remakes search_document for it, which would drop the triggers anyway), and
-# made again by 0005. PostgreSQL's generated columns stay: adding a column does not touch them.
+# The FTS5 table gets a fourth column (scope): FTS5 tables cannot be altered, so the index is dropped here, before
+# 0005 adds the column (SQLite remakes search_document for it, which would drop the triggers anyway), and made
+# again by 0006. PostgreSQL's generated columns stay: adding a column does not touch them.
 SQLITE = ["DROP TRIGGER IF EXISTS search_fts_update", "DROP TRIGGER IF EXISTS search_fts_delete",
           "DROP TRIGGER IF EXISTS search_fts_insert", "DROP TABLE IF EXISTS search_fts"]
 
@@ -28,7 +28,7 @@ def restore(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('search', '0002_fulltext'),
+        ('search', '0003_pending'),
     ]
 
     operations = [

@@ -56,8 +56,8 @@ def backward(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('search', '0004_scope'),
-        ('tickets', '0010_merge_20261124_0210'),
+        ('search', '0005_scope'),
+        ('tickets', '0011_sla_summary'),
     ]
 
     operations = [
