@@ -20,8 +20,10 @@ from django.db.models.sql.where import OR, WhereNode
 
 from kefu.search.models import Audience, Kind
 
-# The ticket fields visibility is decided by, with their token's prefix. Each change of one of them re-indexes the
-# ticket inside the changing transaction (the CREATED, ASSIGNED and DISPATCHED events; the creator never changes).
+# The ticket fields visibility is decided by, with their token's prefix. A change of one of them rewrites the
+# ticket's tokens inside the changing transaction (kefu.search.indexing.update_ticket_scope on the ASSIGNED and
+# DISPATCHED events), not after the commit with its text; a new ticket's first document has them; the creator
+# never changes.
 TICKET_FIELDS = {"team_id": "team", "assignee_id": "assignee", "created_by_id": "creator",
                  "dispatched_team_id": "dispatched"}
 PUBLIC = "public"
