@@ -10,6 +10,7 @@ the honest one for new text. Also reported: precision@5 of the relevance set, in
 
 import random
 import time
+from types import SimpleNamespace
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -73,6 +74,8 @@ def _insert(sql: str, rows, cursor) -> None:
 def _load(world, n: int, rng: random.Random, pool: list, progress: Progress) -> dict:
     """Tickets and their index rows, BATCH at a time; the index (FTS5 triggers / tsvector + GIN) grows as in use."""
     from kefu.search import text as t
+    from kefu.search.models import Audience, Kind
+    from kefu.search.scope import document_scope, ticket_tokens
     from kefu.tickets.models import Ticket, TicketType
 
     teams = [(world.agent.pk, world.team_a.pk), (world.agent_b.pk, world.team_b.pk), (world.handler.pk,
@@ -86,9 +89,12 @@ def _load(world, n: int, rng: random.Random, pool: list, progress: Progress) -> 
                   "cause, handling, contact_phone, channel, channel_ref, priority, is_major, status, is_open, "
                   "team_id, assignee_id, custom, version, created_at, updated_at) VALUES "
                   "(%s, %s, %s, '', '', '', '', '', %s, 'phone', '', 2, %s, 'assigned', %s, %s, %s, '{}', 1, %s, %s)")
-    doc_sql = ("INSERT INTO search_document (kind, object_id, title, body, title_words, body_words, grams, status, "
-               "ticket_type_id, team_id, audience, created_at, indexed_at) VALUES "
-               "('ticket', %s, %s, %s, %s, %s, %s, 'assigned', %s, %s, 'internal', %s, %s)")
+    doc_sql = ("INSERT INTO search_document (kind, object_id, title, body, title_words, body_words, grams, scope, "
+               "status, ticket_type_id, team_id, audience, created_at, indexed_at) VALUES "
+               "('ticket', %s, %s, %s, %s, %s, %s, %s, 'assigned', %s, %s, 'internal', %s, %s)")
+    scopes = {(assignee, team): document_scope(Kind.TICKET, Audience.INTERNAL, ticket_tokens(SimpleNamespace(
+        team_id=team, assignee_id=assignee, created_by_id=None, dispatched_team_id=None)))
+        for assignee, team in teams}
     false, true = (0, 1) if connection.vendor == "sqlite" else (False, True)
     began = time.perf_counter()
     insert_seconds = 0.0
@@ -106,7 +112,8 @@ def _load(world, n: int, rng: random.Random, pool: list, progress: Progress) -> 
             if i % RARE_EVERY == RARE_EVERY // 2:
                 word = RARE_WORDS[(i // RARE_EVERY) % len(RARE_WORDS)]
                 body, body_words, grams = f"{body}\n{word}", f"{body_words} {rare[word][0]}", f"{grams} {rare[word][1]}"
-            docs.append((pk, doc.title, body, title_words, body_words, grams, type_id, team, at, at))
+            docs.append((pk, doc.title, body, title_words, body_words, grams, scopes[assignee, team], type_id, team,
+                         at, at))
         t0 = time.perf_counter()
         with transaction.atomic(), connection.cursor() as cursor:
             _insert(ticket_sql, tickets, cursor)
@@ -194,16 +201,18 @@ def run(options: dict, progress: Progress) -> dict:
         progress.say("timing queries")
         result["queries"] = _queries(world, options["samples"], rng, first_id, n)
     result["peak_rss_mb"] = peak_rss_mb()
-    sup = [v for k, v in result["queries"].items() if k.startswith("supervisor.")]
-    result["targets"] = {"p50_le_15ms": all(v["p50_ms"] <= 15 for v in sup),
-                         "p95_le_50ms": all(v["p95_ms"] <= 50 for v in sup)}
+    # The targets hold for every role: a supervisor (sees everything) and an agent (their team's tickets).
+    timed = result["queries"].values()
+    result["targets"] = {"p50_le_15ms": all(v["p50_ms"] <= 15 for v in timed),
+                         "p95_le_50ms": all(v["p95_ms"] <= 50 for v in timed)}
     return result
 
 
 def summary(result: dict) -> str:
     q = result["queries"]
-    parts = ", ".join(f"{k.split('.', 1)[1]} p50 {v['p50_ms']}/p95 {v['p95_ms']} ms"
-                      for k, v in q.items() if k.startswith("supervisor."))
+    parts = "; ".join(f"{role}: " + ", ".join(f"{k.split('.', 1)[1]} p50 {v['p50_ms']}/p95 {v['p95_ms']} ms"
+                                              for k, v in q.items() if k.startswith(f"{role}."))
+                      for role in ("supervisor", "agent"))
     return (f"search: {result['load']['tickets']} tickets on {result['config']['database']}, "
             f"{result['load']['index_rows_per_s']} rows/s loaded, jieba {result['segmentation']['docs_per_s']} docs/s; "
             f"{parts}; P@5 {result['relevance']['precision_at_5']}")

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from kefu.search import text as t
 from kefu.search.models import Audience, Kind, SearchDocument
+from kefu.search.scope import document_scope, ticket_tokens
 
 
 @dataclass
@@ -31,6 +32,7 @@ class DocumentInput:
     team_id: int | None = None
     audience: str = Audience.INTERNAL
     created_at: datetime | None = None
+    access: list[str] | None = None  # who may see it besides its kind and audience: kefu.search.scope tokens
 
 
 def build_row(doc: DocumentInput, *, now: datetime | None = None) -> SearchDocument:
@@ -41,6 +43,7 @@ def build_row(doc: DocumentInput, *, now: datetime | None = None) -> SearchDocum
         title_words=" ".join(t.words(doc.title) + keywords),
         body_words=" ".join(t.words(doc.body) + t.phones_in(doc.body)),
         grams=" ".join(t.bigrams(doc.title) + t.bigrams(doc.body)),
+        scope=document_scope(doc.kind, doc.audience, doc.access or ()),
         status=doc.status, ticket_type_id=doc.ticket_type_id, team_id=doc.team_id, audience=doc.audience,
         created_at=doc.created_at, indexed_at=now or timezone.now(),
     )
@@ -84,7 +87,7 @@ def ticket_document(ticket) -> DocumentInput:
     return DocumentInput(
         kind=Kind.TICKET, object_id=ticket.pk, title=ticket.title, body="\n".join(p for p in parts if p),
         keywords=[k for k in keywords if k], status=ticket.status, ticket_type_id=ticket.ticket_type_id,
-        team_id=ticket.team_id, created_at=ticket.created_at,
+        team_id=ticket.team_id, created_at=ticket.created_at, access=ticket_tokens(ticket),
     )
 
 
@@ -99,17 +102,36 @@ def index_ticket(ticket_id: int) -> None:
 def _silent_codes():
     from kefu.tickets.models import EventCode
 
-    # Events that change no indexed text and no filter value.
+    # Events that change no indexed text, no filter value and no access token (kefu.search.scope.TICKET_FIELDS
+    # change only with CREATED, ASSIGNED and DISPATCHED).
     return {EventCode.SLA_WARNING, EventCode.SLA_BREACHED, EventCode.SLA_RECOMPUTED, EventCode.ESCALATED,
             EventCode.PHONE_REVEALED, EventCode.FOLLOW_UP_CREATED, EventCode.FOLLOW_UP_DONE, EventCode.LINKED}
 
 
+def _rerouting_codes():
+    from kefu.tickets.models import EventCode
+
+    # The events that change a field visibility is decided by (kefu.search.scope.TICKET_FIELDS) on a ticket
+    # that may be indexed already; a new ticket's first document is written with its tokens.
+    return {EventCode.ASSIGNED, EventCode.DISPATCHED}
+
+
+def update_ticket_scope(ticket) -> None:
+    """Write who may see `ticket` into its document now, inside the transaction that rerouted it: its text can
+    wait for the drain, but until then the old team would still find it and the new team would not."""
+    SearchDocument.objects.filter(kind=Kind.TICKET, object_id=ticket.pk).update(
+        scope=document_scope(Kind.TICKET, Audience.INTERNAL, ticket_tokens(ticket)))
+
+
 def on_ticket_event(ticket, event) -> None:
     """Registered with kefu.tickets.events.listen: mark the ticket's document out of date inside the changing
-    transaction; kefu.search.pending writes it after the commit (segmenting costs more than the change)."""
+    transaction; kefu.search.pending writes it after the commit (segmenting costs more than the change). Who
+    may see it is written at once."""
     if event.code not in _silent_codes():
         from kefu.search.pending import mark  # pending builds its documents with this module
 
+        if event.code in _rerouting_codes():
+            update_ticket_scope(ticket)
         mark(Kind.TICKET, ticket.pk)
 
 

@@ -31,7 +31,10 @@ class SearchDocument(models.Model):
     title_words = models.TextField(blank=True)
     body_words = models.TextField(blank=True)
     grams = models.TextField(blank=True)
-    # Filters shown in the search form; visibility is not copied here but read live from the objects.
+    # Who may see it, as tokens (kefu.search.scope): the kind, `public`, a ticket's team, assignee, creator and
+    # dispatched team. Indexed, never matched by the user's words; rewritten whenever one of them changes.
+    scope = models.TextField(blank=True)
+    # Filters shown in the search form.
     status = models.CharField(max_length=20, blank=True)
     ticket_type_id = models.IntegerField(null=True, blank=True)
     team_id = models.IntegerField(null=True, blank=True)

@@ -9,6 +9,7 @@ from django.utils.safestring import SafeString
 from kefu.search.backends import backend_for
 from kefu.search.highlight import highlight, snippet
 from kefu.search.models import Audience, Kind, SearchDocument
+from kefu.search.scope import access_for
 from kefu.search.text import Term, parse_query
 
 PAGE_SIZE = 20
@@ -17,11 +18,13 @@ MAX_PAGE = 50
 # count stops here and the page says "10,000+", as web search engines do.
 COUNT_CAP = 10_000
 # Scoring is per matching document too, so a word with more matches than this is ranked among its newest
-# RANK_WINDOW matches only (an agent narrows such a search with a second word or a filter); on SQLite such a
-# window is ordered title matches first, newest first, since bm25 would walk the word's whole posting list.
+# RANK_WINDOW matches only (an agent narrows such a search with a second word or a filter). Such a window is
+# ordered title matches first, newest first: bm25 would walk the word's whole posting list, ts_rank read every
+# window document's vectors.
 RANK_WINDOW = 1_000
-# A search with conditions (a role that sees part of the tickets, a filter) tests each match against them, a
-# lookup per match in a table of millions; its count stops sooner, at "1,000+".
+# A search with conditions (a role that sees part of the tickets, a filter) tests each match against them — a
+# merge with the scope tokens' posting lists, or a lookup per match in a table of millions — so its count stops
+# sooner, at "1,000+"; so does every search on a database that cannot count on its index alone (PostgreSQL).
 CONDITIONED_COUNT_CAP = 1_000
 
 
@@ -69,7 +72,9 @@ def _sees_all(qs: QuerySet) -> bool:
 
 
 def visible_documents(user) -> QuerySet:
-    """Documents of objects `user` may see, read live from the objects' own visible_to()."""
+    """Documents of objects `user` may see, read live from the objects' own visible_to().
+
+    Searches use it when the index's scope tokens cannot say what the user sees (kefu.search.scope)."""
     from kefu.customers.models import Customer
     from kefu.tickets.models import Ticket
 
@@ -109,6 +114,18 @@ def _filtered(qs: QuerySet, *, kinds, status, ticket_type_id, team_id, created_f
     return qs
 
 
+def _searched(user, kinds, filters: dict, tickets: QuerySet) -> tuple[QuerySet, tuple[str, ...]] | None:
+    """The documents to search and the scope tokens narrowing them; None when the user may see nothing."""
+    access = access_for(user, kinds, tickets=tickets)
+    if access is None:
+        # The index cannot say what this user sees: each match is checked against the objects themselves.
+        return _filtered(visible_documents(user), kinds=kinds, **filters), ()
+    if access.everything or access.tokens:
+        # Kinds are scope tokens too, so a scoped search stays a query on the index alone.
+        return _filtered(SearchDocument.objects.all(), kinds=None, **filters), access.tokens
+    return None
+
+
 def search(user, q: str, *, kinds: list[str] | None = None, status: str = "", ticket_type_id: int | None = None,
            team_id: int | None = None, created_from: date | None = None, created_to: date | None = None,
            page: int = 1, page_size: int = PAGE_SIZE, count_cap: int = COUNT_CAP,
@@ -119,27 +136,73 @@ def search(user, q: str, *, kinds: list[str] | None = None, status: str = "", ti
     terms = parse_query(q)
     if not terms:
         return result
+    from kefu.tickets.models import Ticket
+
     backend = backend_for(SearchDocument.objects.db)
-    base = _filtered(visible_documents(user), kinds=kinds, status=status, ticket_type_id=ticket_type_id,
-                     team_id=team_id, created_from=created_from, created_to=created_to)
-    # 1. The count, stopping one past the cap.
-    if base.query.where.children:
-        count_cap = min(count_cap, CONDITIONED_COUNT_CAP)
-    result.total = backend.count(base, terms, count_cap + 1)
-    result.capped = result.total > count_cap
-    result.total = min(result.total, count_cap)
-    offset = (page - 1) * page_size
-    window = min(rank_window, count_cap)
-    if offset >= min(result.total, window):
+    tickets = Ticket.objects.visible_to(user)
+    searched = _searched(user, kinds, dict(status=status, ticket_type_id=ticket_type_id, team_id=team_id,
+                                           created_from=created_from, created_to=created_to), tickets)
+    if searched is None:
         return result
-    # 2. Where the ranking window starts, when there are more matches than it holds.
-    min_id = backend.window_start(base, terms, window) if result.capped or result.total > window else None
-    # 3. Rank within the window, then read the page's documents.
-    top = backend.top(base, terms, min_id=min_id, offset=offset, limit=page_size)
+    base, scope = searched
+    if base.query.where.children or scope or not backend.counts_on_index:
+        count_cap = min(count_cap, CONDITIONED_COUNT_CAP)
+    window = min(rank_window, count_cap)
+    offset = (page - 1) * page_size
+    if count_cap <= CONDITIONED_COUNT_CAP:  # always so for a scoped search
+        top = _rank_listed(backend, base, terms, result, scope=scope, cap=count_cap, window=window, offset=offset,
+                           limit=page_size)
+    else:
+        top = _rank_counted(backend, base, terms, result, cap=count_cap, window=window, offset=offset,
+                            limit=page_size)
+    if not top:
+        return result
     rows = SearchDocument.objects.only("kind", "object_id", "title", "body", "status", "created_at").in_bulk(
         [pk for pk, _score in top])
+    if scope:
+        rows = _still_visible(rows, tickets)
     result.hits = [_hit(rows[pk], score, terms) for pk, score in top if pk in rows]
     return result
+
+
+def _still_visible(rows: dict[int, SearchDocument], tickets: QuerySet) -> dict[int, SearchDocument]:
+    """The page's tickets checked against visible_to itself, whatever the index's tokens said.
+
+    The tokens are rewritten in the transaction that reroutes a ticket, so they agree with visible_to; this
+    keeps a title or snippet from ever showing if they did not (a change made around the services)."""
+    ticket_ids = [row.object_id for row in rows.values() if row.kind == Kind.TICKET]
+    if not ticket_ids:
+        return rows
+    seen = set(tickets.filter(pk__in=ticket_ids).values_list("pk", flat=True))
+    return {pk: row for pk, row in rows.items() if row.kind != Kind.TICKET or row.object_id in seen}
+
+
+def _total(result: SearchPage, matches: int, cap: int) -> None:
+    result.capped = matches > cap
+    result.total = min(matches, cap)
+
+
+def _rank_listed(backend, base, terms, result, *, scope, cap, window, offset, limit) -> list[tuple[int, float]]:
+    """Up to `cap` + 1 matches listed once, newest first: the count and the ranking window in one pass.
+
+    Scoped and filtered searches (counted to 1,000+) take this way: each of their passes over the index costs a
+    merge with the scope's long posting lists or a lookup per match, so they make one and rank what it found."""
+    ids = backend.newest(base, terms, cap + 1, scope)
+    _total(result, len(ids), cap)
+    if offset >= min(result.total, window):
+        return []
+    return backend.rank(base, terms, ids[:window], window=len(ids) > window, offset=offset, limit=limit)
+
+
+def _rank_counted(backend, base, terms, result, *, cap, window, offset, limit) -> list[tuple[int, float]]:
+    """Counted to `cap` (10,000+) on the index alone, then ranked within the newest `window` matches; listing
+    that many ids would cost more than counting them."""
+    _total(result, backend.count(base, terms, cap + 1), cap)
+    if offset >= min(result.total, window):
+        return []
+    # Where the ranking window starts, when there are more matches than it holds.
+    min_id = backend.window_start(base, terms, window) if result.capped or result.total > window else None
+    return backend.top(base, terms, min_id=min_id, offset=offset, limit=limit)
 
 
 def _hit(row: SearchDocument, score: float, terms: list[Term]) -> Hit:

@@ -19,9 +19,13 @@ def test_bench_search_reports_latency_size_and_precision(tmp_path):
     result = json.loads(done.stdout)
     assert result["load"]["tickets"] == 3000 and result["load"]["index_rows_per_s"] > 0
     assert result["segmentation"]["docs_per_s"] > 0
-    for label in ("common_chinese", "rare_chinese", "english", "ticket_number"):
-        figure = result["queries"][f"supervisor.{label}"]
-        assert figure["n"] == 5 and 0 < figure["p50_ms"] <= figure["p95_ms"]
+    for role in ("supervisor", "agent"):
+        for label in ("common_chinese", "mid_chinese", "rare_chinese", "english", "ticket_number"):
+            figure = result["queries"][f"{role}.{label}"]
+            assert figure["n"] == 5 and 0 < figure["p50_ms"] <= figure["p95_ms"]
+    # The agent sees the tickets of their team (two bench tickets in three): fewer, but some, of every word.
+    assert 0 < result["queries"]["agent.common_chinese"]["mean_total"] < result["queries"][
+        "supervisor.common_chinese"]["mean_total"]
     assert result["queries"]["supervisor.ticket_number"]["mean_total"] == 1
     assert result["relevance"]["queries"] >= 50 and result["relevance"]["precision_at_5"] > 0.8
     with sqlite3.connect(db) as conn:
