@@ -96,7 +96,8 @@ def _compiled(make: Callable[[list[int]], QuerySet], given: int, *, rows: bool =
             "init": [f[0].target.attname for f in compiler.select[start:end]],
             # How _build() makes the instances when select_related goes one level deep (else the ORM's way).
             "plan": (_conversions(converters, start, end, connection),
-                     [(p, _conversions(converters, p.cols_start, p.cols_end, connection)) for p in related])
+                     [(p, _conversions(converters, p.cols_start, p.cols_end, connection), _cache_name(p))
+                      for p in related])
             if flat else None,
         })
     return entry
@@ -124,10 +125,11 @@ def _build(entry: dict, rows: list) -> list[Model]:
     seen: dict = {}
     objs = []
     # Checked on each call, like PreparedInsert's signals: a receiver may be connected after compiling.
-    fast = {m: _no_init_receivers(m) for m in (model, *(p.model_cls for p, _c in related))}
+    fast = {m: _no_init_receivers(m) for m in (model, *(p.model_cls for p, _c, _n in related))}
     for row in rows:
         obj = _instance(model, db, init, _convert(row[start:end], own, connection), fast[model])
-        for populator, conversions in related:
+        cache = obj._state.fields_cache
+        for populator, conversions, cache_name in related:
             pk = row[populator.cols_start + populator.pk_idx]
             rel = None
             if pk is not None:
@@ -137,11 +139,23 @@ def _build(entry: dict, rows: list) -> list[Model]:
                     rel_model = populator.model_cls
                     rel = seen[populator, pk] = _instance(rel_model, db, populator.init_list, columns,
                                                           fast[rel_model])
+            if cache_name is not None:
+                cache[cache_name] = rel  # what the setters below do for a forward many-to-one relation
+                continue
             populator.local_setter(obj, rel)
             if rel is not None:
                 populator.remote_setter(rel, obj)
         objs.append(obj)
     return objs
+
+
+def _cache_name(populator) -> str | None:
+    """Where a forward foreign key (not one-to-one) caches its object, when the populator only sets that."""
+    field = getattr(populator.local_setter, "__self__", None)
+    forward = isinstance(field, models.ForeignKey) and not field.one_to_one
+    if forward and populator.local_setter == field.set_cached_value:
+        return field.cache_name
+    return None
 
 
 class _Direct:

@@ -2,6 +2,8 @@
 
 Other apps (SLA clocks, search indexing) subscribe with `listen(fn)` from their AppConfig.ready(); a listener
 runs inside the same transaction as the change, so a clock can never disagree with the ticket it measures.
+Listeners run on every change, so expensive work that may lag (search segments text) only records in the
+transaction what is to be done, and does it after the commit (kefu.search.pending).
 """
 
 from collections.abc import Callable

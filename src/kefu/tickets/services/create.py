@@ -82,9 +82,10 @@ def resolve_customer(actor: User | None, customer_id: int | None) -> Customer | 
     if actor is None:
         customer = _customer_by_id.first(customer_id)
     else:
-        # visible_to(actor) decides from the actor's own attributes; they are the key of the compiled query.
-        customer = _visible_customer.first(customer_id, key=(actor.pk, actor.is_active, actor.role, actor.team_id),
-                                           actor=actor)
+        # visible_to(actor) decides from these attributes of the actor (not from who it is): they are the key of
+        # the compiled query, so one query serves a role (a field crew's, its team) instead of each person.
+        key = (actor.is_authenticated, actor.is_active, actor.role, actor.team_id)
+        customer = _visible_customer.first(customer_id, key=key, actor=actor)
     if customer is None:
         raise ValidationFailed(_("No such customer."), code="unknown_customer", field="customer_id")
     return customer
