@@ -139,9 +139,10 @@ def _index_size() -> dict:
             return {"fts_mb": round(fts / 2**20, 1), "documents_table_mb": round(
                 sum(v for k, v in parts.items() if not k.startswith("search_fts")) / 2**20, 1)}
         cursor.execute("SELECT pg_relation_size('search_document_words') + pg_relation_size('search_document_grams'), "
-                       "pg_total_relation_size('search_document')")
-        gin, total = cursor.fetchone()
-        return {"gin_mb": round(gin / 2**20, 1), "documents_table_total_mb": round(total / 2**20, 1)}
+                       "pg_relation_size('search_document_scope'), pg_total_relation_size('search_document')")
+        gin, scope, total = cursor.fetchone()
+        return {"gin_mb": round(gin / 2**20, 1), "scope_gin_mb": round(scope / 2**20, 1),
+                "documents_table_total_mb": round(total / 2**20, 1)}
 
 
 def _queries(world, samples: int, rng: random.Random, first_id: int, n: int) -> dict:
