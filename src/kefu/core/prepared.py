@@ -16,13 +16,15 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
-from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, models, router
 from django.db.models import JSONField, Model, QuerySet, signals
 from django.db.models.base import ModelState
-from django.db.models.expressions import Col
 from django.db.models.query import get_related_populators
+
+from kefu.core.rows import build as build_rows
+from kefu.core.rows import no_init_receivers
+from kefu.core.rows import plan as rows_plan
 
 # Stand-ins for the parameters while compiling, in two sets: the query is compiled with each, and a parameter is
 # the position holding the first set's value in one and the second's in the other — never a literal that merely
@@ -88,74 +90,13 @@ def _compiled(make: Callable[[list[int]], QuerySet], given: int, *, rows: bool =
         start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
         converters = compiler.get_converters([col[0] for col in compiler.select[0:compiler.col_count]])
         related = get_related_populators(klass_info, compiler.select, queryset.db)
-        connection = connections[queryset.db]
-        flat = not any(p.reorder_for_init or p.related_populators for p in related)
         entry.update({
             "converters": converters, "compiler": compiler, "related": related,
             "model": klass_info["model"], "start": start, "end": end,
             "init": [f[0].target.attname for f in compiler.select[start:end]],
-            # How _build() makes the instances when select_related goes one level deep (else the ORM's way).
-            "plan": (_conversions(converters, start, end, connection),
-                     [(p, _conversions(converters, p.cols_start, p.cols_end, connection), _cache_name(p))
-                      for p in related])
-            if flat else None,
+            "plan": rows_plan(converters, compiler, klass_info, related, connections[queryset.db]),
         })
     return entry
-
-
-def _build(entry: dict, rows: list) -> list[Model]:
-    """The rows' model instances with their select_related objects, as the ORM makes them.
-
-    Without Model.__init__ (as unpickling makes instances) where no init signal has receivers, and each related
-    object converted and built once however many rows share it (every row of "my tickets" has the same
-    assignee, most the same few types)."""
-    model, db, init, start, end = entry["model"], entry["db"], entry["init"], entry["start"], entry["end"]
-    if entry["plan"] is None:  # select_related deeper than one level: Django's populators
-        if entry["converters"]:
-            rows = entry["compiler"].apply_converters(rows, entry["converters"])
-        objs = []
-        for row in rows:
-            obj = model.from_db(db, init, row[start:end])
-            for populator in entry["related"]:
-                populator.populate(row, obj)
-            objs.append(obj)
-        return objs
-    own, related = entry["plan"]
-    connection = connections[db]
-    seen: dict = {}
-    objs = []
-    # Checked on each call, like PreparedInsert's signals: a receiver may be connected after compiling.
-    fast = {m: _no_init_receivers(m) for m in (model, *(p.model_cls for p, _c, _n in related))}
-    for row in rows:
-        obj = _instance(model, db, init, _convert(row[start:end], own, connection), fast[model])
-        cache = obj._state.fields_cache
-        for populator, conversions, cache_name in related:
-            pk = row[populator.cols_start + populator.pk_idx]
-            rel = None
-            if pk is not None:
-                rel = seen.get((populator, pk))
-                if rel is None:
-                    columns = _convert(row[populator.cols_start:populator.cols_end], conversions, connection)
-                    rel_model = populator.model_cls
-                    rel = seen[populator, pk] = _instance(rel_model, db, populator.init_list, columns,
-                                                          fast[rel_model])
-            if cache_name is not None:
-                cache[cache_name] = rel  # what the setters below do for a forward many-to-one relation
-                continue
-            populator.local_setter(obj, rel)
-            if rel is not None:
-                populator.remote_setter(rel, obj)
-        objs.append(obj)
-    return objs
-
-
-def _cache_name(populator) -> str | None:
-    """Where a forward foreign key (not one-to-one) caches its object, when the populator only sets that."""
-    field = getattr(populator.local_setter, "__self__", None)
-    forward = isinstance(field, models.ForeignKey) and not field.one_to_one
-    if forward and populator.local_setter == field.set_cached_value:
-        return field.cache_name
-    return None
 
 
 class _Direct:
@@ -270,7 +211,7 @@ class PreparedQuery:
         if entry is None:
             return None
         rows = _fetch(entry, _params(entry, values), 1)
-        return _build(entry, rows)[0] if rows else None
+        return build_rows(entry, rows)[0] if rows else None
 
 
 class PreparedList(PreparedQuery):
@@ -306,64 +247,7 @@ class PreparedList(PreparedQuery):
         entry = self._entry(key, context, len(values))
         if entry is None:
             return []
-        return _build(entry, _fetch(entry, [*_params(entry, values), limit, offset]))
-
-
-def _no_init_receivers(model: type[Model]) -> bool:
-    return not (signals.pre_init.has_listeners(model) or signals.post_init.has_listeners(model))
-
-
-def _instance(model: type[Model], db: str, attnames: list[str], values: list, fast: bool) -> Model:
-    """What Model.from_db() returns; when `fast` (no init signal receivers), made as unpickling makes it:
-    without Model.__init__, which costs more than the rest of reading a list row."""
-    if not fast:
-        return model.from_db(db, attnames, values)
-    obj = model.__new__(model)
-    obj.__dict__.update(zip(attnames, values, strict=True))
-    obj._state = state = ModelState()
-    state.adding, state.db = False, db
-    return obj
-
-
-def _conversions(converters: dict, begin: int, end: int, connection) -> tuple[list, list]:
-    """The converters of columns begin … end, as positions in that slice: (datetimes that only need their time
-    zone, [(position, converters, expression)] for the rest).
-
-    On SQLite Django registers sqlite3 converters for its "datetime" and "bool" column types, so those values
-    arrive parsed: its datetime converter then only adds UTC — with the replace() that make_aware() does, after
-    three calls and two settings look-ups — and its boolean one returns them unchanged. On a list they run for
-    every column of every row, so they are done here directly; other values go through Django's converters."""
-    ops, quick = connection.ops, connection.vendor == "sqlite" and settings.USE_TZ
-    zoned, other = [], []
-    for pos, (convs, expression) in converters.items():
-        if not begin <= pos < end:
-            continue
-        if quick and isinstance(expression, Col) and convs == [ops.convert_datetimefield_value]:
-            zoned.append(pos - begin)
-        elif quick and isinstance(expression, Col) and convs == [ops.convert_booleanfield_value]:
-            continue
-        else:
-            other.append((pos - begin, convs, expression))
-    return zoned, other
-
-
-def _convert(values: tuple, conversions: tuple[list, list], connection) -> list:
-    """One slice of a row converted as Django's apply_converters() would (see _conversions)."""
-    values = list(values)
-    zoned, other = conversions
-    utc = connection.timezone
-    for pos in zoned:
-        value = values[pos]
-        if type(value) is datetime and value.tzinfo is None:
-            values[pos] = value.replace(tzinfo=utc)
-        elif value is not None:  # not what the sqlite3 converter makes: Django's own way
-            values[pos] = connection.ops.convert_datetimefield_value(value, None, connection)
-    for pos, convs, expression in other:
-        value = values[pos]
-        for converter in convs:
-            value = converter(value, expression, connection)
-        values[pos] = value
-    return values
+        return build_rows(entry, _fetch(entry, [*_params(entry, values), limit, offset]))
 
 
 # Recently written moments and their database form, per connection: see PreparedInsert._prepare.
@@ -389,7 +273,7 @@ class PreparedInsert:
         create more than writing its row. Relations are given as objects (cached on the instance, as
         Model(team=…) caches them) or by attname (`team_id=`); every other field gets its default."""
         model = self.model
-        if not _no_init_receivers(model):
+        if not no_init_receivers(model):
             return model(**values)
         obj = model.__new__(model)
         obj._state = ModelState()
