@@ -111,6 +111,7 @@ else:
                     "PRAGMA foreign_keys=ON;"
                     "PRAGMA cache_size=-65536;"
                     "PRAGMA temp_store=MEMORY;"
+                    f"PRAGMA wal_autocheckpoint={env_int('KEFU_SQLITE_AUTOCHECKPOINT', 1000)};"
                 ),
             },
         }

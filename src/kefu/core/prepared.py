@@ -40,7 +40,10 @@ _IDENTITY = {
     models.IntegerField: int, models.SmallIntegerField: int, models.BigIntegerField: int,
     models.PositiveIntegerField: int, models.PositiveSmallIntegerField: int, models.PositiveBigIntegerField: int,
     models.AutoField: int, models.BigAutoField: int, models.SmallAutoField: int, models.BooleanField: bool,
+    models.FloatField: float,
 }
+# Text fields write any str as it is, a str subclass too (a TextChoices member: to_python() keeps it as it is).
+_TEXT = {models.CharField, models.TextField, models.SlugField}
 
 
 def _plain_read(field) -> bool:
@@ -57,6 +60,28 @@ def _passthrough(field) -> type | None:
     if type(field) is models.ForeignKey:
         return _passthrough(field.target_field)
     return _IDENTITY.get(type(field))
+
+
+def _plain_json(field) -> bool:
+    """A JSONField whose get_db_prep_save() of a dict or list is the backend's adapt_json_value(value, None)."""
+    return type(field) is JSONField and field.encoder is None
+
+
+def db_value(field, value, connection, memo: dict, text: bool = False, json: bool = False):
+    """field.get_db_prep_save(value, connection) for a value that is neither None nor an expression, with its
+    conversion chain skipped where the result is known: a str subclass of a text field (`text`), a dict or
+    list of a plain JSONField (`json`: the backend's own adapt_json_value, without five layers of calls), and
+    each datetime converted once per `memo` (a change writes the same moment into several rows)."""
+    if text and isinstance(value, str):
+        return value
+    if json and type(value) in (dict, list):
+        return connection.ops.adapt_json_value(value, None)
+    if isinstance(value, datetime):
+        key = (type(field), value)
+        if key not in memo:
+            memo[key] = field.get_db_prep_save(value, connection)
+        return memo[key]
+    return field.get_db_prep_save(value, connection)
 
 
 def _compiled(make: Callable[[list[int]], QuerySet], given: int, *, rows: bool = True) -> dict | None:
@@ -117,13 +142,21 @@ class _Direct:
         connection.validate_no_broken_transaction()
         self.cursor = connection.connection.cursor()
 
-    def execute(self, sql: str, params) -> None:
+    def _convert(self, sql: str) -> str:
         qmark = self._qmark.get(sql)
         if qmark is None:
             # Django's own conversion (SQLiteCursorWrapper.convert_query), once per statement.
             qmark = self._qmark[sql] = re.sub(r"(?<!%)%s", "?", sql).replace("%%", "%")
+        return qmark
+
+    def execute(self, sql: str, params) -> None:
+        qmark = self._convert(sql)
         with self.connection.wrap_database_errors:
             self.cursor.execute(qmark, params)
+
+    def executemany(self, sql: str, rows) -> None:
+        with self.connection.wrap_database_errors:
+            self.cursor.executemany(self._convert(sql), rows)
 
     def fetchall(self) -> list:
         with self.connection.wrap_database_errors:
@@ -263,8 +296,8 @@ class PreparedInsert:
         self.pk = meta.pk
         self.fields = [f for f in meta.concrete_fields if f is not meta.pk]
         # A JSONField may store None as JSON null rather than SQL NULL: only other fields skip conversion.
-        self._columns = [(f, f.attname if _plain_read(f) else None, not isinstance(f, JSONField), _passthrough(f))
-                         for f in self.fields]
+        self._columns = [(f, f.attname if _plain_read(f) else None, not isinstance(f, JSONField), _passthrough(f),
+                          type(f) in _TEXT, _plain_json(f)) for f in self.fields]
         self._sql: dict = {}
         self._new = [(f.name, f.attname, f if f.is_relation else None, f.get_default) for f in meta.concrete_fields]
 
@@ -313,7 +346,7 @@ class PreparedInsert:
     def _prepare(self, obj: Model, connection, memo: dict) -> list | None:
         values = []
         data = obj.__dict__
-        for f, attname, plain_null, passthrough in self._columns:
+        for f, attname, plain_null, passthrough, text, json in self._columns:
             # A plain field's pre_save() is getattr(), which here finds the value in the instance's dict.
             value = data[attname] if attname in data else f.pre_save(obj, True)
             if value is None and plain_null:
@@ -324,15 +357,7 @@ class PreparedInsert:
                 continue
             if hasattr(value, "resolve_expression"):
                 return None  # an F() or function: only the ORM's compiler knows how to write it
-            if isinstance(value, datetime):
-                # A change repeats the same moment in every row it writes (the ticket's created_at and updated_at,
-                # its event's, its clocks' started_at …), and a batch too: convert each once.
-                key = (type(f), value)
-                if key not in memo:
-                    memo[key] = f.get_db_prep_save(value, connection)
-                values.append(memo[key])
-                continue
-            values.append(f.get_db_prep_save(value, connection))
+            values.append(db_value(f, value, connection, memo, text, json))
         return values
 
     def _orm(self, objs: list[Model], single: bool) -> None:
@@ -413,15 +438,18 @@ class PreparedUpdate:
             # Identifiers come from the model's metadata and are quoted; every value is a parameter.
             self._sql[key] = (f"UPDATE {qn(self.model._meta.db_table)} SET {assignments} "  # noqa: S608
                               f"WHERE {qn(self.pk.column)} = %s")
-        rows = []
+        rows, memo = [], {}
         for obj in objs:
             values = [getattr(obj, f.attname) for f in self.fields]
             if any(hasattr(value, "resolve_expression") for value in values):
                 self.model._default_manager.bulk_update(objs, [f.name for f in self.fields])
                 return len(objs)
             rows.append([None if value is None and not isinstance(f, JSONField)
-                         else f.get_db_prep_save(value, connection)
+                         else db_value(f, value, connection, memo)
                          for f, value in zip(self.fields, values, strict=True)] + [obj.pk])
-        with connection.cursor() as cursor:
-            cursor.executemany(self._sql[key], rows)
+        with _cursor(connection) as cursor:
+            if len(rows) == 1:  # one ticket's SLA summary on every change: no executemany machinery for one row
+                cursor.execute(self._sql[key], rows[0])
+            else:
+                cursor.executemany(self._sql[key], rows)
         return len(rows)

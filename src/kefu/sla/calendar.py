@@ -5,6 +5,7 @@ Pure Python with per-day caching; no database access, so the sweeper and the ben
 """
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -50,16 +51,23 @@ class Target:
 
     @classmethod
     def parse(cls, text: str) -> "Target":
-        match = re.fullmatch(r"\s*(\d+)\s*(wd|h|m)\s*", text or "")
-        if not match or int(match.group(1)) <= 0:
-            raise ValueError(f"a target is written like 30m, 4h or 3wd, not {text!r}")
-        amount, unit = int(match.group(1)), match.group(2)
-        return cls(amount * 60, "m") if unit == "h" else cls(amount, unit)
+        return _parse_target(text or "")
 
     def __str__(self):
         if self.unit == "wd":
             return f"{self.amount}wd"
         return f"{self.amount // 60}h" if self.amount % 60 == 0 else f"{self.amount}m"
+
+
+@functools.lru_cache(maxsize=512)
+def _parse_target(text: str) -> Target:
+    # Every clock parses its policy's target text when it starts: a handful of texts, parsed once each (a Target
+    # is frozen, so one instance serves every caller).
+    match = re.fullmatch(r"\s*(\d+)\s*(wd|h|m)\s*", text)
+    if not match or int(match.group(1)) <= 0:
+        raise ValueError(f"a target is written like 30m, 4h or 3wd, not {text!r}")
+    amount, unit = int(match.group(1)), match.group(2)
+    return Target(amount * 60, "m") if unit == "h" else Target(amount, unit)
 
 
 @dataclass

@@ -147,7 +147,8 @@ LIVE_STATES = (ClockState.RUNNING.value, ClockState.PAUSED.value)
 class TicketClock(models.Model):
     """One running time limit of a ticket. `next_check_at` is the indexed deadline the sweeper looks at."""
 
-    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="clocks")
+    # No index of its own: clock_ticket_kind starts with it.
+    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="clocks", db_index=False)
     kind = models.CharField(max_length=20, choices=ClockKind.choices)
     policy = models.ForeignKey(SlaPolicy, on_delete=models.PROTECT, related_name="+")
     target = models.CharField(max_length=10)

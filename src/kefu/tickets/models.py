@@ -139,10 +139,12 @@ class Ticket(models.Model):
     appointment_start = models.DateTimeField(_("appointment from"), null=True, blank=True)
     appointment_end = models.DateTimeField(_("appointment until"), null=True, blank=True)
     custom = models.JSONField(_("custom fields"), default=dict, blank=True)
+    # Few tickets have a parent or were merged: their indexes are partial (see Meta), so that creating a ticket
+    # writes no index entry for an empty link.
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
-                               verbose_name=_("parent"))
+                               verbose_name=_("parent"), db_index=False)
     merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="merged", verbose_name=_("merged into"))
+                                    related_name="merged", verbose_name=_("merged into"), db_index=False)
     version = models.PositiveIntegerField(default=1)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT,
                                    related_name="+")
@@ -169,14 +171,20 @@ class Ticket(models.Model):
             models.Index(fields=["team", "-priority", "created_at"], name="ticket_team_queue",
                          condition=Q(is_open=True)),
             models.Index(fields=["dispatched_team", "-priority", "created_at"], name="ticket_dispatch_queue",
-                         condition=Q(is_open=True)),
+                         condition=Q(is_open=True, dispatched_team__isnull=False)),
             # Every column the queue board's COUNT … GROUP BY reads (the visibility test's routing columns, the
             # grouping and the SLA summary), for open tickets only: the board counts from this index alone.
             models.Index(fields=["team", "assignee", "dispatched_team", "created_by", "sla_due_at", "sla_warn_at"],
                          name="ticket_open_board", condition=Q(is_open=True)),
             models.Index(fields=["assignee", "created_at"], name="ticket_assignee"),
             models.Index(fields=["team", "created_at"], name="ticket_team"),
-            models.Index(fields=["dispatched_team", "created_at"], name="ticket_dispatched"),
+            # Partial where most tickets have nothing to index (a ticket is created undispatched, without parent,
+            # unmerged): every query of these columns compares them with a value, which implies IS NOT NULL to
+            # SQLite's and PostgreSQL's planners alike.
+            models.Index(fields=["dispatched_team", "created_at"], name="ticket_dispatched",
+                         condition=Q(dispatched_team__isnull=False)),
+            models.Index(fields=["parent"], name="ticket_parent", condition=Q(parent__isnull=False)),
+            models.Index(fields=["merged_into"], name="ticket_merged_into", condition=Q(merged_into__isnull=False)),
             models.Index(fields=["customer", "created_at"], name="ticket_customer"),
             models.Index(fields=["status", "created_at"], name="ticket_status"),
             models.Index(fields=["contact_phone"], name="ticket_phone"),
@@ -304,7 +312,8 @@ class EventCode(models.TextChoices):
 class TicketEvent(models.Model):
     """One typed change on a ticket: code + JSON parameters, who and when, and the version it produced."""
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    # No index of its own: event_ticket_version starts with it.
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events", db_index=False)
     version = models.PositiveIntegerField()
     code = models.CharField(max_length=30, choices=EventCode.choices)
     params = models.JSONField(default=dict, blank=True)
