@@ -453,3 +453,52 @@ class PreparedUpdate:
             else:
                 cursor.executemany(self._sql[key], rows)
         return len(rows)
+
+
+class VersionedUpdate:
+    """`UPDATE … SET version = version + 1, <changes> WHERE pk = … [AND version = …] RETURNING version`, compiled
+    once per set of changed fields: every ticket change bumps its version this way (optimistic locking).
+
+    run() answers the new version, or None when no row matched (the version check failed, or the row is gone).
+    Without UPDATE … RETURNING (SQLite older than 3.35), or for a value only the ORM can write (an expression),
+    the ORM's update() does it, and the version is read back."""
+
+    def __init__(self, model: type[Model], version: str = "version"):
+        self.model, self.version = model, model._meta.get_field(version)
+        self._sql: dict = {}
+
+    def run(self, obj: Model, changes: dict, *, version: int | None = None) -> int | None:
+        connection = connections[router.db_for_write(self.model)]
+        meta = self.model._meta
+        fields = [meta.get_field(name) for name in changes]
+        values = [value.pk if isinstance(value, Model) else value for value in changes.values()]
+        if (not connection.features.can_return_columns_from_insert
+                or any(hasattr(value, "resolve_expression") for value in values)):
+            return self._orm(obj, changes, version)
+        key = (connection.alias, connection.vendor, tuple(changes), version is not None)
+        if key not in self._sql:
+            qn = connection.ops.quote_name
+            column = qn(self.version.column)
+            assignments = ", ".join([f"{column} = {column} + 1", *(f"{qn(f.column)} = %s" for f in fields)])
+            condition = f"{qn(meta.pk.column)} = %s" + (f" AND {column} = %s" if version is not None else "")
+            # Identifiers come from the model's metadata and are quoted; every value is a parameter.
+            self._sql[key] = (f"UPDATE {qn(meta.db_table)} SET {assignments} "  # noqa: S608
+                              f"WHERE {condition} RETURNING {column}")
+        memo: dict = {}
+        params = [None if value is None and not isinstance(f, JSONField) else db_value(f, value, connection, memo)
+                  for f, value in zip(fields, values, strict=True)]
+        params.append(obj.pk)
+        if version is not None:
+            params.append(version)
+        with _cursor(connection) as cursor:
+            cursor.execute(self._sql[key], params)
+            rows = cursor.fetchall()
+        return rows[0][0] if rows else None
+
+    def _orm(self, obj: Model, changes: dict, version: int | None) -> int | None:
+        qs = self.model._default_manager.filter(pk=obj.pk)
+        if version is not None:
+            qs = qs.filter(**{self.version.attname: version})
+        if not qs.update(**{self.version.attname: models.F(self.version.attname) + 1}, **changes):
+            return None
+        return self.model._default_manager.filter(pk=obj.pk).values_list(self.version.attname, flat=True).first()

@@ -2,10 +2,10 @@
 
 import datetime as dt
 
-from kefu.core.prepared import PreparedInsert
+from kefu.core.prepared import PreparedInsert, PreparedList, PreparedUpdate
 from kefu.sla import clocks, policies, summary
 from kefu.sla.escalation import escalate_major, note_recomputed, notify_on_duty
-from kefu.sla.models import ClockKind, ClockState, TicketClock
+from kefu.sla.models import LIVE_STATES, ClockKind, ClockState, TicketClock
 from kefu.tickets.lifecycle import DONE_STATUSES, Channel, Status
 from kefu.tickets.models import EventCode, FollowUp, TicketEvent
 from kefu.tickets.services.followups import create_follow_up
@@ -13,6 +13,11 @@ from kefu.tickets.services.followups import create_follow_up
 CONFIRM_RECEIPT_MINUTES = 240
 # Every ticket created starts its clocks: one INSERT compiled once (kefu.core.prepared), not by the ORM each time.
 _insert_clocks = PreparedInsert(TicketClock)
+# A reply or a status change reads the ticket's live clocks and writes back those it stopped or paused: both
+# compiled once. The write is every column, as Model.save() writes them.
+_live = PreparedList(lambda pk: TicketClock.objects.filter(ticket_id=pk, state__in=LIVE_STATES)
+                     .select_related("policy").order_by("id"), 1)
+_save_clocks = PreparedUpdate(TicketClock, [f.name for f in TicketClock._meta.concrete_fields if not f.primary_key])
 
 # Events this app writes itself, or that change nothing a clock depends on.
 _IGNORED = {EventCode.SLA_WARNING, EventCode.SLA_BREACHED, EventCode.SLA_RECOMPUTED, EventCode.ESCALATED,
@@ -33,8 +38,7 @@ def on_ticket_event(ticket, event: TicketEvent) -> None:
         return
     if not _may_touch_clocks(event):
         return
-    live = list(TicketClock.objects.filter(ticket_id=ticket.pk, state__in=[ClockState.RUNNING, ClockState.PAUSED])
-                .select_related("policy"))
+    live = _live.page(ticket.pk, offset=0, limit=1000)
     new: list[TicketClock] = []
     touched: set[TicketClock] = set()
     loaded = policies.match(ticket)
@@ -75,8 +79,7 @@ def on_ticket_event(ticket, event: TicketEvent) -> None:
     new = [c for c in new if c is not None]
     if new:
         _insert_clocks.bulk(new)
-    for clock in touched:
-        clock.save()
+    _save_clocks.run(touched)
     if new or touched:
         summary.store(ticket, [*live, *new])
     if event.code == EventCode.UPDATED and event.params.get("fields", {}).get("is_major", [False, False])[1]:

@@ -1,11 +1,16 @@
 """Shared steps of every ticket service: load what the actor may see, check rights and the version, save."""
 
-from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from kefu.accounts.models import User
 from kefu.core.errors import Conflict, Forbidden, NotFound
+from kefu.core.prepared import PreparedQuery, VersionedUpdate
+from kefu.tickets import selectors
 from kefu.tickets.models import Ticket, TicketEvent
+
+# Every change bumps the ticket's version: `UPDATE … SET version = version + 1 … RETURNING version`, compiled
+# once per set of changed fields.
+_versioned = VersionedUpdate(Ticket)
 
 
 def require_handler(actor: User | None) -> None:
@@ -14,13 +19,22 @@ def require_handler(actor: User | None) -> None:
         raise Forbidden(_("Your role cannot change tickets."), code="cannot_handle_tickets")
 
 
-def load_ticket(actor: User | None, ticket_id: int, *, field: str = "ticket") -> Ticket:
-    """The ticket as the actor may see it; an invisible ticket is reported exactly like a missing one."""
+def _visible_ticket(pk, *viewer_ids, user=None):
     # The customer comes along because the SLA listener reads its tier on every change.
     qs = Ticket.objects.select_related("ticket_type", "customer")
-    if actor is not None:
-        qs = qs.visible_to(actor)
-    ticket = qs.filter(pk=ticket_id).first()
+    if user is not None:
+        qs = qs.visible_to(selectors.viewer(user, list(viewer_ids)))
+    return qs.filter(pk=pk)
+
+
+# Every change loads its ticket first: compiled once per role (as the ticket page's query, see
+# selectors.viewer), where the ORM spent ~3 ms building the SELECT of each reply or transition.
+_load = PreparedQuery(_visible_ticket, None)
+
+
+def load_ticket(actor: User | None, ticket_id: int, *, field: str = "ticket") -> Ticket:
+    """The ticket as the actor may see it; an invisible ticket is reported exactly like a missing one."""
+    ticket = _load.first(ticket_id, *selectors.viewer_ids(actor), key=selectors.viewer_key(actor), user=actor)
     if ticket is None:
         raise NotFound(_("No such ticket."), field=field)
     return ticket
@@ -64,8 +78,7 @@ def save(ticket: Ticket, version: int, changes: dict) -> None:
     The check in check_version() gives the early answer; this conditional UPDATE is what makes it safe
     when two requests pass that check at the same moment (PostgreSQL runs them concurrently).
     """
-    updated = Ticket.objects.filter(pk=ticket.pk, version=version).update(version=F("version") + 1, **changes)
-    if not updated:
+    if _versioned.run(ticket, changes, version=version) is None:
         raise conflict(ticket, version)
     for key, value in changes.items():
         setattr(ticket, key, value)
@@ -74,5 +87,6 @@ def save(ticket: Ticket, version: int, changes: dict) -> None:
 
 def bump(ticket: Ticket, changes: dict | None = None) -> None:
     """Bump the version for an append-only change (reply, link) that needs no version from the caller."""
-    Ticket.objects.filter(pk=ticket.pk).update(version=F("version") + 1, **(changes or {}))
-    ticket.refresh_from_db(fields=["version", *(changes or {})])
+    ticket.version = _versioned.run(ticket, changes or {})
+    for key, value in (changes or {}).items():
+        setattr(ticket, key, value)

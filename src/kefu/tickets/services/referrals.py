@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from kefu.accounts.models import User
 from kefu.accounts.roles import Role
 from kefu.core.errors import Forbidden, NotFound, ValidationFailed
+from kefu.core.prepared import PreparedQuery
 from kefu.tickets import validation as v
 from kefu.tickets.events import emit
 from kefu.tickets.models import EventCode, ManagerReferral, Ticket
@@ -24,8 +25,13 @@ def managers():
     return User.objects.filter(role__in=DECIDERS, is_active=True).order_by("role", "username")
 
 
+# Asked before every reply and status change: compiled once (kefu.core.prepared).
+_pending_referral = PreparedQuery(lambda pk: ManagerReferral.objects.filter(
+    ticket_id=pk, state=ManagerReferral.State.PENDING).only("pk"), 1)
+
+
 def refuse_while_referred(ticket: Ticket, *, field: str) -> None:
-    if ManagerReferral.objects.filter(ticket_id=ticket.pk, state=ManagerReferral.State.PENDING).exists():
+    if _pending_referral.first(ticket.pk) is not None:
         raise ValidationFailed(_("This request is with the manager; wait for the decision before answering."),
                                code="awaiting_manager", field=field)
 
