@@ -217,3 +217,24 @@ def test_new_instances_are_what_the_model_class_makes(world):
     assert mine.assignee is world.agent and mine.customer is world.customer and mine.created_by is None
     with pytest.raises(TypeError, match="colour"):
         PreparedInsert(Ticket).new(colour="red")
+
+
+def test_versioned_update_bumps_only_the_version_it_was_based_on(world):
+    from django.db.models import F
+
+    from kefu.core.prepared import VersionedUpdate
+
+    ticket = world.ticket()
+    bump = VersionedUpdate(Ticket)
+    with CaptureQueriesContext(connection) as queries:
+        assert bump.run(ticket, {"updated_at": AT, "title": "改"}, version=1) == 2
+    assert len(queries) == 1  # the UPDATE answers the new version itself
+    assert bump.run(ticket, {"updated_at": AT}, version=1) is None  # stale: nothing written
+    assert bump.run(ticket, {"assignee": world.agent}) == 3  # no version given: always bumps; objects by pk
+    row = Ticket.objects.get(pk=ticket.pk)
+    assert (row.version, row.title, row.updated_at, row.assignee_id) == (3, "改", AT, world.agent.pk)
+    # A value only the ORM can write goes through update(), with the same answers.
+    assert bump.run(ticket, {"priority": F("priority") + 1}, version=3) == 4
+    assert bump.run(ticket, {"priority": F("priority") + 1}, version=3) is None
+    assert Ticket.objects.get(pk=ticket.pk).priority == row.priority + 1
+    assert bump.run(Ticket(pk=999_999), {}, version=1) is None
