@@ -299,6 +299,7 @@ class PreparedInsert:
         self._columns = [(f, f.attname if _plain_read(f) else None, not isinstance(f, JSONField), _passthrough(f),
                           type(f) in _TEXT, _plain_json(f)) for f in self.fields]
         self._sql: dict = {}
+        self._batch: dict = {}
         self._new = [(f.name, f.attname, f if f.is_relation else None, f.get_default) for f in meta.concrete_fields]
 
     def new(self, **values) -> Model:
@@ -386,6 +387,13 @@ class PreparedInsert:
         self._insert(objs, single=False)
         return objs
 
+    def _batch_size(self, connection, objs: list[Model]) -> int:
+        # The backend's limit depends on the number of fields (and rows) only; asked once per row count.
+        key = (connection.alias, connection.vendor, len(objs))
+        if key not in self._batch:
+            self._batch[key] = connection.ops.bulk_batch_size(self.fields, objs) or len(objs)
+        return self._batch[key]
+
     def _insert(self, objs: list[Model], single: bool) -> None:
         db = router.db_for_write(self.model)
         connection = connections[db]
@@ -396,7 +404,7 @@ class PreparedInsert:
         if any(p is None for p in prepared):
             self._orm(objs, single)
             return
-        size = connection.ops.bulk_batch_size(self.fields, objs) or len(objs) if len(objs) > 1 else 1
+        size = self._batch_size(connection, objs) if len(objs) > 1 else 1
         with _cursor(connection) as cursor:
             for begin in range(0, len(objs), size):
                 chunk, rows = objs[begin:begin + size], prepared[begin:begin + size]

@@ -9,7 +9,8 @@ class SlaConfig(AppConfig):
 
     def ready(self):
         from kefu.sla import checks  # noqa: F401 (registers the system checks)
-        from kefu.sla.listener import on_ticket_event
-        from kefu.tickets.events import listen
+        from kefu.sla.listener import on_ticket_event, prepare_new_ticket
+        from kefu.tickets.events import listen, prepare_new
 
+        prepare_new(prepare_new_ticket)
         listen(on_ticket_event)

@@ -121,13 +121,30 @@ def _sync_pause(ticket, live, touched, at) -> None:
             touched.add(clock)
 
 
-def _on_created(ticket, at) -> None:
+def prepare_new_ticket(ticket) -> None:
+    """Before a new ticket's row is written (kefu.tickets.events.prepare_new): the clocks its policy starts, and
+    their summary on the ticket, so that the INSERT carries it. The clocks are written on its CREATED event."""
+    started = _starting(ticket, ticket.created_at)
+    ticket.sla_warn_at, ticket.sla_due_at = summary.of(started)
+    ticket._sla_starting = started
+
+
+def _starting(ticket, at) -> list[TicketClock]:
     loaded = policies.match(ticket)
-    if loaded is not None:
-        started = [c for kind in (ClockKind.FIRST_RESPONSE, ClockKind.RESOLUTION)
-                   if (c := clocks.start(ticket, kind, loaded, at)) is not None]
-        if started:
-            _insert_clocks.bulk(started)
+    if loaded is None:
+        return []
+    return [c for kind in (ClockKind.FIRST_RESPONSE, ClockKind.RESOLUTION)
+            if (c := clocks.start(ticket, kind, loaded, at)) is not None]
+
+
+def _on_created(ticket, at) -> None:
+    prepared = ticket.__dict__.pop("_sla_starting", None)
+    started = _starting(ticket, at) if prepared is None else prepared
+    if started:
+        for clock in started:
+            clock.ticket_id = ticket.pk  # made before the ticket had one
+        _insert_clocks.bulk(started)
+        if prepared is None:  # a ticket created without prepare_new (none today): its summary goes on now
             summary.store(ticket, started)
     if ticket.ticket_type.is_emergency:
         notify_on_duty(ticket)

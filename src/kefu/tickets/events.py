@@ -17,10 +17,26 @@ _insert = PreparedInsert(TicketEvent)
 _listeners: list[Callable[[Ticket, TicketEvent], None]] = []
 
 
+_preparers: list[Callable[[Ticket], None]] = []
+
+
 def listen(fn: Callable[[Ticket, TicketEvent], None]) -> None:
     """Call `fn(ticket, event)` after every event; registering the same function twice is a no-op."""
     if fn not in _listeners:
         _listeners.append(fn)
+
+
+def prepare_new(fn: Callable[[Ticket], None]) -> None:
+    """Call `fn(ticket)` on every new ticket just before its row is written, to fill in columns another app keeps
+    (the SLA summary): written with the INSERT rather than by an UPDATE right after it. `fn` must not write
+    anything; the ticket has no pk yet. Its CREATED event follows as usual."""
+    if fn not in _preparers:
+        _preparers.append(fn)
+
+
+def prepare(ticket: Ticket) -> None:
+    for fn in _preparers:
+        fn(ticket)
 
 
 def emit(ticket: Ticket, code: EventCode, *, actor, at: datetime, params: dict | None = None) -> TicketEvent:

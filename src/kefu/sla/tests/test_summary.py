@@ -70,3 +70,17 @@ def test_refresh_recomputes_what_the_listener_keeps(world, monday):
     summary.refresh()
     assert {t.pk: stored(t) for t in tickets} == kept
     assert kept[tickets[0].pk] != kept[tickets[1].pk]
+
+
+def test_a_new_ticket_is_written_with_its_summary_and_clocks_in_one_insert_each(world, monday):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        ticket = world.ticket(type="repair", custom={"fault": "其他"}, now=monday)
+    statements = [q["sql"] for q in queries]
+    assert not [s for s in statements if s.startswith("UPDATE") and "sla_due_at" in s]  # no second write
+    assert sum(s.startswith("INSERT") and "sla_ticketclock" in s for s in statements) == 1
+    assert stored(ticket) == recounted(ticket) == (ticket.sla_warn_at, ticket.sla_due_at)
+    assert stored(ticket)[1] == at("2026-11-23T14:00")
+    assert TicketClock.objects.filter(ticket=ticket).count() == 2

@@ -12,7 +12,7 @@ from kefu.core.errors import ValidationFailed
 from kefu.core.prepared import PreparedInsert, PreparedQuery
 from kefu.customers.models import Customer
 from kefu.tickets import validation as v
-from kefu.tickets.events import emit
+from kefu.tickets.events import emit, prepare
 from kefu.tickets.lifecycle import Channel, Priority, Status
 from kefu.tickets.models import EventCode, Ticket
 from kefu.tickets.services.common import bump, load_ticket, require_handler
@@ -114,13 +114,15 @@ def create_ticket(*, actor: User | None, data: TicketInput, now: datetime | None
         raise ValidationFailed(_("A new ticket cannot be put under a resolved, closed or merged parent."),
                                code="parent_done", field="parent_id")
     at = now or timezone.now()
-    ticket = _insert_ticket.save(_insert_ticket.new(
+    ticket = _insert_ticket.new(
         ticket_type=ticket_type, title=title, occurred_at=data.occurred_at, contact_phone=phone,
         channel=channel, priority=priority, is_major=bool(data.is_major), customer=customer, team=team,
         assignee=assignee,
         status=Status.ASSIGNED if assignee else Status.NEW, is_open=True, custom=custom, parent=parent,
         created_by=actor, created_at=at, updated_at=at, **texts, **short,
-    ))
+    )
+    prepare(ticket)
+    _insert_ticket.save(ticket)
     emit(ticket, EventCode.CREATED, actor=actor, at=at, params={
         "type": ticket_type.code, "channel": channel, "priority": priority, "status": ticket.status,
         "major": ticket.is_major,
