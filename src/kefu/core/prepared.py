@@ -387,11 +387,13 @@ class PreparedInsert:
         self._insert(objs, single=False)
         return objs
 
-    def _batch_size(self, connection, objs: list[Model]) -> int:
+    def _batch_size(self, connection, rows: list) -> int:
         # The backend's limit depends on the number of fields (and rows) only; asked once per row count.
-        key = (connection.alias, connection.vendor, len(objs))
+        key = (connection.alias, connection.vendor, len(rows))
         if key not in self._batch:
-            self._batch[key] = connection.ops.bulk_batch_size(self.fields, objs) or len(objs)
+            if len(self._batch) > 1000:  # one entry per batch length seen: keep the memo bounded
+                self._batch.clear()
+            self._batch[key] = connection.ops.bulk_batch_size(self.fields, rows) or len(rows)
         return self._batch[key]
 
     def _insert(self, objs: list[Model], single: bool) -> None:
@@ -404,23 +406,29 @@ class PreparedInsert:
         if any(p is None for p in prepared):
             self._orm(objs, single)
             return
-        size = self._batch_size(connection, objs) if len(objs) > 1 else 1
+        for obj, pk in zip(objs, self.insert_rows(prepared, connection), strict=True):
+            obj.pk = pk
+            obj._state.adding, obj._state.db = False, db
+
+    def insert_rows(self, rows: list[list], connection) -> list:
+        """Insert rows of values already in the database's form (every column of `fields`, in order) in as few
+        statements as allowed; the new pks, in order. For callers that build rows without instances (the SLA
+        sweep's notifications)."""
+        size = self._batch_size(connection, rows) if len(rows) > 1 else 1
+        pks: list = []
         with _cursor(connection) as cursor:
-            for begin in range(0, len(objs), size):
-                chunk, rows = objs[begin:begin + size], prepared[begin:begin + size]
+            for begin in range(0, len(rows), size):
+                chunk = rows[begin:begin + size]
                 sql, returning = self._statement(connection, len(chunk))
                 if returning or len(chunk) == 1:
-                    cursor.execute(sql, [v for row in rows for v in row])
-                    pks = [r[0] for r in cursor.fetchall()] if returning else [cursor.lastrowid]
+                    cursor.execute(sql, [v for row in chunk for v in row])
+                    pks.extend([r[0] for r in cursor.fetchall()] if returning else [cursor.lastrowid])
                 else:  # an old SQLite without RETURNING: one row at a time to learn each pk
                     one, _returning = self._statement(connection, 1)
-                    pks = []
-                    for row in rows:
+                    for row in chunk:
                         cursor.execute(one, row)
                         pks.append(cursor.lastrowid)
-                for obj, pk in zip(chunk, pks, strict=True):
-                    obj.pk = self.pk.to_python(pk)
-                    obj._state.adding, obj._state.db = False, db
+        return [self.pk.to_python(pk) for pk in pks]
 
 
 class PreparedUpdate:

@@ -1,8 +1,8 @@
 """Notifications written as plain rows: a sweep batch queues thousands at once (queue_notifications).
 
 Building a model instance per message and letting the ORM prepare it again for the INSERT costs more than the
-database does, so the bulk path fills value rows itself and runs one compiled multi-row INSERT (on PostgreSQL
-an INSERT … SELECT from one array per column).
+database does, so the bulk path fills value rows itself and runs PreparedInsert's compiled multi-row INSERT (on
+PostgreSQL an INSERT … SELECT from one array per column).
 """
 
 import json
@@ -10,6 +10,7 @@ import json
 from django.db import connections, router
 from django.db.models import JSONField
 
+from kefu.core.prepared import PreparedInsert, db_value
 from kefu.notify.models import Notification
 
 # Every column but the primary key.
@@ -19,20 +20,8 @@ _COLUMNS = [(f.attname, f, isinstance(f, JSONField)) for f in FIELDS]
 # Exact types (not bool, not subclasses): the values of Notification's text, number and foreign-key columns.
 _PLAIN = (str, int)
 _sql: dict = {}
-
-
-def _statement(connection, rows: int, returning: bool) -> str:
-    key = (connection.alias, connection.vendor, rows, returning)
-    if key not in _sql:
-        if len(_sql) > 200:  # one entry per batch length seen: keep the memo bounded
-            _sql.clear()
-        qn = connection.ops.quote_name
-        one = "(" + ", ".join(["%s"] * len(FIELDS)) + ")"
-        # Identifiers come from the model's metadata and are quoted; every value is a parameter.
-        sql = (f"INSERT INTO {qn(Notification._meta.db_table)} "  # noqa: S608
-               f"({', '.join(qn(f.column) for f in FIELDS)}) VALUES {', '.join([one] * rows)}")
-        _sql[key] = sql + (f" RETURNING {qn(_PK.column)}" if returning else "")
-    return _sql[key]
+# The multi-row INSERT (SQLite, and PostgreSQL for one row): PreparedInsert's statement and batching.
+_insert = PreparedInsert(Notification)
 
 
 def insert(values: list[dict]) -> list[int]:
@@ -45,7 +34,7 @@ def insert(values: list[dict]) -> list[int]:
     if connection.vendor == "postgresql" and len(values) > 1:
         return _insert_unnest(connection, values)
     memo: dict = {}
-    return [_PK.to_python(pk) for pk in _run(connection, [_row(v, connection, memo) for v in values])]
+    return _insert.insert_rows([_row(v, connection, memo) for v in values], connection)
 
 
 def _row(values: dict, connection, memo: dict) -> list:
@@ -57,30 +46,10 @@ def _row(values: dict, connection, memo: dict) -> list:
 
 def _prepare(field, attname: str, value, connection, memo: dict):
     """get_db_prep_save() without its conversion chain where that is the identity (text, numbers, ids), and
-    once per distinct value where a batch repeats it (its moments)."""
+    once per distinct moment where a batch repeats it (kefu.core.prepared.db_value)."""
     if value is None or type(value) in _PLAIN:
         return value
-    key = (attname, value)
-    if key not in memo:
-        memo[key] = field.get_db_prep_save(value, connection)
-    return memo[key]
-
-
-def _run(connection, rows: list[list]) -> list:
-    size = connection.ops.bulk_batch_size(FIELDS, rows) or len(rows)
-    returning = connection.features.can_return_rows_from_bulk_insert
-    pks: list = []
-    with connection.cursor() as cursor:
-        for begin in range(0, len(rows), size):
-            chunk = rows[begin:begin + size]
-            if returning:
-                cursor.execute(_statement(connection, len(chunk), True), [v for row in chunk for v in row])
-                pks.extend(r[0] for r in cursor.fetchall())
-            else:  # an old SQLite without RETURNING: one row at a time, to learn each id
-                for row in chunk:
-                    cursor.execute(_statement(connection, 1, False), row)
-                    pks.append(cursor.lastrowid)
-    return pks
+    return db_value(field, value, connection, memo)
 
 
 def _insert_unnest(connection, values: list[dict]) -> list[int]:

@@ -5,6 +5,7 @@ match, newest first (for the count and the candidate window), and which of them 
 kefu.search.scope, any one of which a document must have) narrows every question to what the user may see.
 """
 
+import abc
 import json
 
 from django.db import connections
@@ -31,22 +32,25 @@ def _quote_ts(token: str) -> str:
     return "'" + token.replace("'", "''").replace("\\", "\\\\") + "'"
 
 
-class Backend:
-    """Turns parsed terms into the database's query language and adds it to a queryset of documents."""
+class Backend(abc.ABC):
+    """Turns parsed terms into the database's query language and adds it to a queryset of documents.
+
+    Each database implements match, ranked and rank in its own language (SqliteBackend, PostgresBackend); the
+    other questions are answered here from those three."""
 
     vendor = ""
     # Whether a search without conditions can be counted far (to COUNT_CAP) on the index alone; else every search
     # is counted to 1,000+ by listing its newest matches (kefu.search.selectors).
     counts_on_index = False
 
+    @abc.abstractmethod
     def match(self, qs: QuerySet, terms: list[Term], *, min_id: int | None = None,
               scope: Scope = ()) -> QuerySet:
         """Documents of `qs` matching every term and having a `scope` token, if any (with an id ≥ `min_id`)."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def ranked(self, qs: QuerySet, terms: list[Term], *, min_id: int | None = None) -> QuerySet:
         """`match` plus a `score` annotation, higher is better."""
-        raise NotImplementedError
 
     def _newest(self, qs: QuerySet, terms: list[Term], scope: Scope = ()) -> QuerySet:
         """Matching document ids, newest first, read in the index's own order."""
@@ -77,12 +81,12 @@ class Backend:
         """The ids of the newest `limit` matches, newest first."""
         return list(self._newest(qs, terms, scope)[:limit])
 
+    @abc.abstractmethod
     def rank(self, qs: QuerySet, terms: list[Term], ids: list[int], *, window: bool, offset: int,
              limit: int) -> list[tuple[int, float]]:
         """(id, score) of matches `ids` (found by `newest`, so visible), best first; ties go to the newer.
         `window`: they are the newest of more matches, a word too common for the score to mean much, so title
         matches come first and the rest newest first."""
-        raise NotImplementedError
 
     @staticmethod
     def _fetch(qs, sql: str, params: list) -> list:
@@ -301,7 +305,7 @@ class PostgresBackend(Backend):
         return [(pk, float(score)) for pk, score in ranked[offset:offset + limit]]
 
     def rank(self, qs, terms, ids, *, window, offset, limit):
-        # The ids as one array parameter: a thousand placeholders cost more to build than the query to run.
+        # The ids as one array parameter: a thousand bound parameters cost more to build than the query to run.
         if not ids:
             return []
         score, params = self._title_tier(terms) if window else self._score(terms)

@@ -15,8 +15,6 @@ from kefu.tickets.models import EventCode, Ticket, TicketEvent
 # Every change writes an event: the INSERT is compiled once (kefu.core.prepared), not by the ORM each time.
 _insert = PreparedInsert(TicketEvent)
 _listeners: list[Callable[[Ticket, TicketEvent], None]] = []
-
-
 _preparers: list[Callable[[Ticket], None]] = []
 
 

@@ -87,6 +87,9 @@ def save(ticket: Ticket, version: int, changes: dict) -> None:
 
 def bump(ticket: Ticket, changes: dict | None = None) -> None:
     """Bump the version for an append-only change (reply, link) that needs no version from the caller."""
-    ticket.version = _versioned.run(ticket, changes or {})
+    version = _versioned.run(ticket, changes or {})
+    if version is None:  # the row is gone (tickets are never deleted by kefu itself)
+        raise NotFound(_("No such ticket."), field="ticket")
+    ticket.version = version
     for key, value in (changes or {}).items():
         setattr(ticket, key, value)
