@@ -13,10 +13,12 @@ THESAURUS = """
 退费 退钱 退款 返还
 话费 余额 资费
 预约 约时间 上门时间
-闪退 崩溃 crash
+闪退 崩溃 crash crashed 启动失败
+启动 launch 打开
 黑屏 不显示 没画面
 没声音 无声 静音 听不到声音
 充值 储值 top-up
+钻石 diamonds
 到账 入账
 发票 收据 票据
 抬头 开票名称
@@ -43,7 +45,10 @@ THESAURUS = """
 退货 退回
 换货 调换
 差评 中差评
-账号被盗 盗号 被盗
+账号被盗 盗号 被盗 hacked hack stolen
+密码 password
+充电 charge charging 充不进电
+没收到 未到账 not received
 封号 封禁 冻结
 验证码 短信码
 套餐 资费套餐

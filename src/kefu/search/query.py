@@ -71,7 +71,9 @@ def _word_alts(word: str) -> list[Alt]:
 
 
 def _synonym_alts(word: str) -> list[Alt]:
-    return [alt for other in current().synonyms(word) for alt in _word_alts(other)]
+    lex = current()
+    others = lex.synonyms(word) or (lex.synonyms(t.stem(word)) if word.isascii() and word.isalpha() else [])
+    return [alt for other in others for alt in _word_alts(other)]
 
 
 def cjk_clauses(run: str) -> list[Clause]:
@@ -110,8 +112,9 @@ def alnum_clause(token: str, *, last: bool) -> Clause | None:
         alts.append(Alt("words", (t.PINYIN + token,), GLUED, prefix=len(token) >= MIN_PREFIX, why="pinyin"))
         return Clause(token, tuple(alts + _synonym_alts(token)))
     alts = [Alt("words", (form,), LITERAL, show=token, why="number") for form in numbers.forms(token)]
-    if token.isdigit() and len(token) <= 8:
-        alts.append(Alt("words", (f"{t.TICKET}{int(token):08d}",), LITERAL, why="ticket"))
+    number = token[len(t.TICKET):] if token.startswith(t.TICKET) else token
+    if number.isdigit() and len(number) <= 8:
+        alts.append(Alt("words", (f"{t.TICKET}{int(number):08d}",), LITERAL, why="ticket"))
     return Clause(token, tuple(alts))
 
 

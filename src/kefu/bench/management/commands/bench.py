@@ -10,7 +10,7 @@ from kefu.bench.common import Progress, dump_json
 # Subcommand → module with run(options, progress) -> dict and summary(result) -> str.
 RUNNERS = {"tickets": "kefu.bench.tickets", "sla": "kefu.sla.bench", "ui": "kefu.web.bench",
            "knowledge": "kefu.knowledge.bench",
-           "search": "kefu.search.bench"}
+           "search": "kefu.bench.search"}
 
 
 def _positive(value: str) -> int:
@@ -45,7 +45,8 @@ class Command(BaseCommand):
         ui.add_argument("--workers", type=_positive, default=2, help="gunicorn workers")
         knowledge = sub.add_parser("knowledge", help="article suggestions, knowledge search, help center search")
         knowledge.add_argument("--articles", type=_positive, default=2_000, help="published articles")
-        search = sub.add_parser("search", help="keyword search latency, index build rate and size, precision@5")
+        search = sub.add_parser("search", help="relevance (nDCG@10, MRR, recall@20, zero results by kind), "
+                                               "latency, index size")
         search.add_argument("--n", type=_positive, default=1_000_000, help="tickets in the index")
         for bench in (tickets, sla, ui, knowledge, search):
             bench.add_argument("--samples", type=_positive, default=500, help="measured queries per figure")
