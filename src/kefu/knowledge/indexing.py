@@ -48,4 +48,4 @@ def _batches(batch: int):
 
 def register() -> None:
     """Let `kefu search reindex` rebuild the articles' documents."""
-    register_source(Kind.ARTICLE, _batches)
+    register_source(Kind.ARTICLE, _batches, lambda: _queryset().count())

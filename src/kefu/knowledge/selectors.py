@@ -16,6 +16,7 @@ from kefu.knowledge.models import Article, ArticleEvent, ArticleFeedback, Articl
 from kefu.knowledge.services import load_article
 
 MAX_PAGE_SIZE = 100
+SUGGEST_AS_TYPED = 60  # characters of a ticket's text searched as they are; a longer text by its main words
 
 
 def _page(page: int, page_size: int) -> tuple[int, int]:
@@ -240,11 +241,13 @@ def terms_of(text: str, limit: int = 12) -> list[str]:
 
 def suggest_articles(user, text: str, limit: int = 5) -> list[Article]:
     """The published articles most relevant to `text` that the user may read: the text's distinctive words
-    searched by the one search engine (kefu.search), so suggestions rank as the search page does."""
-    terms = terms_of(text, limit=8)
-    if not terms or limit <= 0:
+    searched by the one search engine (kefu.search), so suggestions rank as the search page does: a short text
+    is searched as typed (its words, their synonyms and the whole phrase), a long one by its most frequent words."""
+    text = " ".join((text or "").split())
+    query = text if len(text) <= SUGGEST_AS_TYPED else " ".join(terms_of(text, limit=8))
+    if not query or limit <= 0:
         return []
-    ids = _ranked(user, " ".join(terms), limit)
+    ids = _ranked(user, query, limit)
     return _fetch(ids)
 
 

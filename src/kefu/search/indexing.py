@@ -191,11 +191,23 @@ def index_customer(customer_id: int) -> None:
 
 Source = Callable[[int], Iterator[list[DocumentInput]]]
 _sources: dict[str, Source] = {}
+_counts: dict[str, Callable[[], int]] = {}
 
 
-def register_source(kind: str, source: Source) -> None:
-    """Another app (knowledge articles) names how to list its documents, in batches, for `kefu search reindex`."""
+def register_source(kind: str, source: Source, count: Callable[[], int] | None = None) -> None:
+    """Another app (knowledge articles) names how to list its documents, in batches, for `kefu search reindex`,
+    and how to count them (for the rebuild's progress)."""
     _sources[kind] = source
+    if count is not None:
+        _counts[kind] = count
+
+
+def source_total() -> int:
+    """How many objects a full rebuild indexes."""
+    from kefu.customers.models import Customer
+    from kefu.tickets.models import Ticket
+
+    return Ticket.objects.count() + Customer.objects.count() + sum(count() for count in _counts.values())
 
 
 def _batched(queryset, to_doc, batch: int) -> Iterator[list[DocumentInput]]:
