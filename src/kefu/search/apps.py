@@ -18,7 +18,7 @@ class SearchConfig(AppConfig):
         from kefu.search.indexing import index_customer, on_ticket_event
         from kefu.tickets.events import listen as listen_tickets
 
-        listen_tickets(on_ticket_event)
+        listen_tickets(self.label, on_ticket_event)
         listen_customers(index_customer)
         if len(sys.argv) > 1 and sys.argv[1] in SERVING_COMMANDS:
             from kefu.search import warm_up
