@@ -1,10 +1,9 @@
 """One search interface, two implementations chosen by the database vendor: SQLite FTS5 and PostgreSQL tsvector.
 
-Both index the same token columns (kefu.search.text) and answer the same three questions: which documents match
-any clause of a query (newest first, the candidates), how many there are (counted up to a cap), and which of a
-long list of candidates the database's own ranking puts first (bm25, ts_rank), so that only those are scored by
-kefu.search.ranking. A `scope` (tokens of kefu.search.scope, any one of which a document must have) narrows every
-question to what the user may see.
+Both index the same token columns (kefu.search.text) and answer the same two questions: which documents match
+any clause of a query (newest first, the candidates), and which of a long list of candidates the database's own
+ranking puts first (bm25, ts_rank), so that only those are scored by kefu.search.ranking. A `scope` (tokens of
+kefu.search.scope, any one of which a document must have) narrows every question to what the user may see.
 
 The statements here are full-text queries the ORM cannot express; they are added to the ORM's queryset with
 extra()/RawSQL where they filter one, else run as plain SQL with bound parameters.
@@ -43,9 +42,6 @@ class Backend(abc.ABC):
     """Turns clauses into the database's query language and runs the questions a search asks."""
 
     vendor = ""
-    # Whether a search without conditions can be counted far on the index alone (FTS5 counts a posting list
-    # without reading a row); else a search is counted by listing its newest matches.
-    counts_on_index = False
 
     @abc.abstractmethod
     def match(self, qs: QuerySet, clauses: list[Clause], *, scope: Scope = ()) -> QuerySet:
@@ -59,10 +55,6 @@ class Backend(abc.ABC):
         """The ids of the newest `limit` matches, newest first."""
         return list(self.match(qs, clauses, scope=scope).order_by("-id").values_list("id", flat=True)[:limit])
 
-    def count(self, qs: QuerySet, clauses: list[Clause], cap: int) -> int:
-        """Matches, counted up to `cap`."""
-        return self.match(qs, clauses).order_by()[:cap].count()
-
     @staticmethod
     def _fetch(qs, sql: str, params: list) -> list:
         with connections[qs.db].cursor() as cursor:
@@ -74,7 +66,6 @@ class SqliteBackend(Backend):
     """FTS5 with external content (the search_document table), kept in step by triggers; bm25 pre-ranking."""
 
     vendor = "sqlite"
-    counts_on_index = True
 
     @staticmethod
     def _alt(a: Alt) -> str:
@@ -112,12 +103,6 @@ class SqliteBackend(Backend):
         # read per match in a table of millions of rows.
         sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s ORDER BY rowid DESC LIMIT %s"  # noqa: S608
         return [pk for (pk,) in self._fetch(qs, sql, [self.expression(clauses, scope), limit])]
-
-    def count(self, qs, clauses, cap):
-        if not self._unconditioned(qs):
-            return super().count(qs, clauses, cap)
-        sql = f"SELECT count(*) FROM (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s LIMIT %s)"  # noqa: S608
-        return self._fetch(qs, sql, [self.expression(clauses), cap])[0][0]
 
     _BM25 = f"bm25({FTS_TABLE}, {', '.join(str(w) for w in (*WEIGHTS, SCOPE_WEIGHT))})"
 

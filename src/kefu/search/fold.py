@@ -36,7 +36,12 @@ def fold(text: str) -> str:
     """`text` with full-width forms, case and traditional characters folded; same length as `text`."""
     if not text:
         return ""
-    narrow = "".join(_char(ch) for ch in text) if not text.isascii() else text.lower()
+    if text.isascii():
+        return text.lower()
+    narrow = unicodedata.normalize("NFKC", text).lower()
+    if len(narrow) != len(text):
+        # A character folded into several (㈱ → (株)): fold character by character to keep positions.
+        narrow = "".join(_char(ch) for ch in text)
     if narrow.isascii():
         return narrow
     simplified = _opencc().convert(narrow)

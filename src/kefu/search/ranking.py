@@ -70,43 +70,45 @@ def score(docs: list[Candidate], clauses: list[Clause], *, total: int) -> dict[i
     """(score, the alternatives that matched) per document; documents failing a required or negated clause and
     those matching nothing are left out. `total`: documents in the index, for the inverse document frequency."""
     positive = [c for c in clauses if not c.negated]
-    hits: dict[int, dict[Alt, tuple[int, int]]] = {}
-    df: Counter = Counter()
+    alts = list(dict.fromkeys(a for c in positive for a in c.alts))
+    index = {a: i for i, a in enumerate(alts)}
+    groups = [[index[a] for a in c.alts] for c in positive]
+    required = [g for c, g in zip(positive, groups, strict=True) if c.required]
+    negated = [c for c in clauses if c.negated]
+    hits: list[dict[int, tuple[int, int]]] = []
+    df = [0] * len(alts)
     for doc in docs:
         found = {}
-        for clause in positive:
-            for alt in clause.alts:
-                if alt not in found and (n := occurrences(doc, alt)) != (0, 0):
-                    found[alt] = n
-                    df[alt] += 1
-        hits[doc.id] = found
-    avg = (sum(d.length for d in docs) / len(docs)) if docs else 1.0
+        for i, alt in enumerate(alts):
+            title, body = occurrences(doc, alt)
+            if title or body:
+                found[i] = (title, body)
+                df[i] += 1
+        hits.append(found)
+    avg = max((sum(d.length for d in docs) / len(docs)) if docs else 1.0, 1.0)
     n_docs = max(total, len(docs), 1)
+    idf = [math.log(1 + (n_docs - n + 0.5) / (n + 0.5)) for n in df]
     out: dict[int, tuple[float, list[Alt]]] = {}
-    for doc in docs:
-        found = hits[doc.id]
-        if not found or any(c.required and not any(a in found for a in c.alts) for c in positive):
+    for doc, found in zip(docs, hits, strict=True):
+        if not found or any(not any(i in found for i in g) for g in required):
             continue
-        if any(matches(doc, c) for c in clauses if c.negated):
+        if negated and any(matches(doc, c) for c in negated):
             continue
-        norm = K1 * (1 - B + B * doc.length / max(avg, 1.0))
-        total_score, used, matched = 0.0, [], 0
-        for clause in positive:
-            best, best_alt = 0.0, None
-            for alt in clause.alts:
-                if alt not in found:
-                    continue
-                title, body = found[alt]
-                tf = TITLE * title + body
-                idf = math.log(1 + (n_docs - df[alt] + 0.5) / (df[alt] + 0.5))
-                value = alt.weight * idf * tf * (K1 + 1) / (tf + norm)
-                if value > best:
-                    best, best_alt = value, alt
-            if best_alt is not None:
+        norm = K1 * (1 - B + B * doc.length / avg)
+        total_score, used = 0.0, []
+        for group in groups:
+            best, best_alt = 0.0, -1
+            for i in group:
+                if i in found:
+                    title, body = found[i]
+                    tf = TITLE * title + body
+                    value = alts[i].weight * idf[i] * tf * (K1 + 1) / (tf + norm)
+                    if value > best:
+                        best, best_alt = value, i
+            if best_alt >= 0:
                 total_score += best
-                used.append(best_alt)
-                matched += 1
-        if len(positive) > 1 and matched == len(positive):
+                used.append(alts[best_alt])
+        if len(groups) > 1 and len(used) == len(groups):
             total_score *= 1 + PHRASE_ALL
         out[doc.id] = (total_score, used)
     return out

@@ -17,13 +17,10 @@ from kefu.search.text import bigrams
 
 PAGE_SIZE = 20
 MAX_PAGE = 50
-# Counting every match of a very common word over millions of documents costs as much as reading them all, so the
-# count stops here and the page says "10,000+", as web search engines do.
-COUNT_CAP = 10_000
 # The newest CANDIDATES matches of a query are its candidates (a query matching more is narrowed by a second word
 # or a filter); the database pre-ranks them and the best RESCORED are scored by kefu.search.ranking.
-CANDIDATES = 1_000
-RESCORED = 300
+CANDIDATES = 500
+RESCORED = 150
 
 
 @dataclass
@@ -127,7 +124,7 @@ def _searched(user, kinds, filters: dict, tickets: QuerySet) -> tuple[QuerySet, 
 
 def search(user, q: str, *, kinds: list[str] | None = None, status: str = "", ticket_type_id: int | None = None,
            team_id: int | None = None, created_from: date | None = None, created_to: date | None = None,
-           page: int = 1, page_size: int = PAGE_SIZE, count_cap: int = COUNT_CAP) -> SearchPage:
+           page: int = 1, page_size: int = PAGE_SIZE) -> SearchPage:
     """Ranked hits for `q` among what `user` may see, tickets, customers and articles in one list."""
     page = max(1, min(int(page or 1), MAX_PAGE))
     result = SearchPage(query=q, page=page, page_size=page_size)
@@ -144,10 +141,7 @@ def search(user, q: str, *, kinds: list[str] | None = None, status: str = "", ti
         return result
     base, scope = searched
     ids = backend.newest(base, clauses, CANDIDATES + 1, scope)
-    if len(ids) > CANDIDATES and not scope and not base.query.where.children and backend.counts_on_index:
-        _total(result, backend.count(base, clauses, count_cap + 1), count_cap)
-    else:
-        _total(result, len(ids), CANDIDATES)
+    _total(result, len(ids), CANDIDATES)
     ids = ids[:CANDIDATES]
     if len(ids) > RESCORED:
         ids = backend.rank(base, clauses, ids, RESCORED)
