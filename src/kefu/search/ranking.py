@@ -66,9 +66,11 @@ def matches(doc: Candidate, clause: Clause) -> bool:
     return any(sum(occurrences(doc, alt)) for alt in clause.alts)
 
 
-def score(docs: list[Candidate], clauses: list[Clause], *, total: int) -> dict[int, tuple[float, list[Alt]]]:
-    """(score, the alternatives that matched) per document; documents failing a required or negated clause and
-    those matching nothing are left out. `total`: documents in the index, for the inverse document frequency."""
+def score(docs: list[Candidate], clauses: list[Clause], *,
+          total: int) -> dict[int, tuple[float, list[Alt], list[Alt]]]:
+    """(score, the best alternative of each clause that matched, every alternative found) per document;
+    documents failing a required or negated clause and those matching nothing are left out. `total`: documents in
+    the index, for the inverse document frequency."""
     positive = [c for c in clauses if not c.negated]
     alts = list(dict.fromkeys(a for c in positive for a in c.alts))
     index = {a: i for i, a in enumerate(alts)}
@@ -88,7 +90,7 @@ def score(docs: list[Candidate], clauses: list[Clause], *, total: int) -> dict[i
     avg = max((sum(d.length for d in docs) / len(docs)) if docs else 1.0, 1.0)
     n_docs = max(total, len(docs), 1)
     idf = [math.log(1 + (n_docs - n + 0.5) / (n + 0.5)) for n in df]
-    out: dict[int, tuple[float, list[Alt]]] = {}
+    out: dict[int, tuple[float, list[Alt], list[Alt]]] = {}
     for doc, found in zip(docs, hits, strict=True):
         if not found or any(not any(i in found for i in g) for g in required):
             continue
@@ -110,5 +112,5 @@ def score(docs: list[Candidate], clauses: list[Clause], *, total: int) -> dict[i
                 used.append(alts[best_alt])
         if len(groups) > 1 and len(used) == len(groups):
             total_score *= 1 + PHRASE_ALL
-        out[doc.id] = (total_score, used)
+        out[doc.id] = (total_score, used, [alts[i] for i in found])
     return out

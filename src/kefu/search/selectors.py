@@ -176,7 +176,7 @@ def _rescore(ids: list[int], clauses) -> list[tuple[int, float, list]]:
     rows = SearchDocument.objects.filter(pk__in=ids).values_list("pk", "title", "title_words", "body_words", "grams")
     docs = [Candidate.of(pk, tw, bw, grams, " ".join(bigrams(title))) for pk, title, tw, bw, grams in rows]
     scored = score(docs, clauses, total=_documents_total())
-    return sorted(((pk, s, alts) for pk, (s, alts) in scored.items()), key=lambda x: (-x[1], -x[0]))
+    return sorted(((pk, s, (used, found)) for pk, (s, used, found) in scored.items()), key=lambda x: (-x[1], -x[0]))
 
 
 def _still_visible(rows: dict[int, SearchDocument], tickets: QuerySet) -> dict[int, SearchDocument]:
@@ -196,7 +196,9 @@ def _total(result: SearchPage, matches: int, cap: int) -> None:
     result.total = min(matches, cap)
 
 
-def _hit(row: SearchDocument, score: float, alts: list) -> Hit:
-    return Hit(kind=row.kind, object_id=row.object_id, title=highlight(row.title, alts),
-               snippet=snippet(row.body, alts), score=float(score), status=row.status,
-               created_at=row.created_at, reasons=reasons(alts))
+def _hit(row: SearchDocument, score: float, alts: tuple[list, list]) -> Hit:
+    """Every form found is marked; the reasons name the forms that gave the score (a synonym, not the word)."""
+    used, found = alts
+    return Hit(kind=row.kind, object_id=row.object_id, title=highlight(row.title, found),
+               snippet=snippet(row.body, found), score=float(score), status=row.status,
+               created_at=row.created_at, reasons=reasons(used))
