@@ -47,7 +47,8 @@ def build(thesaurus: str, domain_texts: list[str], stamp: tuple = ()) -> Lexicon
         for line in defaults.lines(text):
             lex.domain.update(fold(w) for w in line.split())
     for word in sorted(lex.domain, key=lambda w: (len(w), w)):
-        if len(word) > 1 and not word.isascii():
+        if len(word) > 1 and all("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in word):
+            # Words mixing scripts (IC卡) are never one token: the index splits letters from Chinese.
             for ch in dict.fromkeys(word):
                 lex.by_char.setdefault(ch, []).append(word)
     return lex
