@@ -9,7 +9,7 @@ from kefu.bench.common import Progress, dump_json
 
 # Subcommand → module with run(options, progress) -> dict and summary(result) -> str.
 RUNNERS = {"tickets": "kefu.bench.tickets", "sla": "kefu.sla.bench", "ui": "kefu.web.bench",
-           "knowledge": "kefu.knowledge.bench",
+           "knowledge": "kefu.bench.knowledge",
            "search": "kefu.bench.search"}
 
 
