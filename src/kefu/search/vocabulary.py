@@ -94,10 +94,10 @@ def current() -> Lexicon:
         if _current is None or now - _checked >= REFRESH:
             try:
                 stamp = _stamp()
-            except Exception:  # no table yet (migrating), or no database in this process
-                return _current or shipped()
-            if _current is None or _current.stamp != stamp:
-                _current = _load(stamp)
+                if _current is None or _current.stamp != stamp:
+                    _current = _load(stamp)
+            except Exception:  # no table yet (migrating), or no database in this process: the shipped lists
+                _current = _current or shipped()
             _checked = now
     return _current
 
