@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "kefu.callbacks",
     "kefu.surveys",
     "kefu.campaigns",
+    "kefu.workforce",
     "kefu.reports",
     "kefu.demo",
     "kefu.bench",
