@@ -121,11 +121,10 @@ def _meets(m, n, load, target: Target):
     return ok
 
 
-def check_target(target: Target, *, erlang_a: bool = False) -> None:
+def check_target(target: Target) -> None:
     """Refuse targets that no staffing can meet, naming the offending attribute."""
-    if target.service_level is not None:
-        if not 0 < target.service_level < 1:
-            raise Unreachable("service_level")
+    if target.service_level is not None and not 0 < target.service_level < 1:
+        raise Unreachable("service_level")
     if target.answer_within_s < 0:
         raise Unreachable("answer_within_s")
     if target.asa_s is not None and target.asa_s <= 0:
@@ -225,7 +224,7 @@ def _a_measures(n, load, aht, pat, within, b):
 
 def staff_erlang_a(load, aht_s, patience_s, target: Target):
     """The fewest agents per element meeting the target by Erlang A; may be fewer than the load."""
-    check_target(target, erlang_a=True)
+    check_target(target)
     load = np.atleast_1d(np.asarray(load, dtype=float))
     aht = np.broadcast_to(np.asarray(aht_s, dtype=float), load.shape).copy()
     pat = np.broadcast_to(np.asarray(patience_s, dtype=float), load.shape).copy()
