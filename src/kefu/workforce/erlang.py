@@ -16,7 +16,7 @@ I_{1-e^{-θt}}(j + 1, x + 1); that gives the service level exactly (answered wit
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -165,9 +165,27 @@ def staff_erlang_c(load, aht_s, target: Target):
 
 # ---------------------------------------------------------------------------------------------- Erlang A
 def _terms(x, y):
-    """How many queue states j to sum so the neglected tail is below double precision."""
+    """How many queue states j to sum so the neglected tail is below double precision.
+
+    The ratios r_j peak near j = y - x and then fall faster than a normal density of spread √y, so eight
+    spreads past the peak leave less than e^-32 behind.
+    """
     peak = np.maximum(y - x, 0.0)
-    return int(np.max(peak + 12 * np.sqrt(y + 1) + 40))
+    return int(np.max(peak + 8 * np.sqrt(y + 1) + 16))
+
+
+def _a_chunked(n, load, aht, pat, within, b, asa: bool, chunk: int = 256):
+    """Erlang A figures computed in chunks of similar queue length, so small loads do not pay for large ones."""
+    y = load * pat / aht
+    order = np.argsort(y, kind="stable")
+    parts = [_a_measures(n[i], load[i], aht[i], pat[i], within[i], b[i], asa)
+             for i in np.array_split(order, max(1, -(-len(order) // chunk)))]
+    out = {}
+    for key in parts[0]:
+        values = np.empty(len(order))
+        values[order] = np.concatenate([p[key] for p in parts])
+        out[key] = values
+    return out
 
 
 def erlang_a(agents, load, aht_s, patience_s, answer_within_s=20.0):
@@ -178,48 +196,65 @@ def erlang_a(agents, load, aht_s, patience_s, answer_within_s=20.0):
     return _a_measures(n, load, aht, pat, within, b)
 
 
-def _a_measures(n, load, aht, pat, within, b):
+def _a_measures(n, load, aht, pat, within, b, asa: bool = True):
     """Erlang A figures for arrays of agents with their Erlang B values (see the module docstring)."""
     x = n * pat / aht  # nμ/θ
     y = load * pat / aht  # λ/θ
     terms = _terms(x, y)
-    k = np.arange(1, terms + 1, dtype=float)
+    rows = len(n)
+    k = np.arange(1, terms + 2, dtype=float)
+    xk = x[:, None] + k[None, :]  # x + k for k = 1 … terms + 1
     with np.errstate(divide="ignore"):
-        steps = np.log(y)[:, None] - np.log(x[:, None] + k[None, :])
-    logr = np.concatenate([np.zeros((len(n), 1)), np.cumsum(steps, axis=1)[:, :-1]], axis=1)  # j = 0..terms-1
+        log_xk = np.log(xk)
+        steps = np.log(y)[:, None] - log_xk[:, :terms]
+    logr = np.empty((rows, terms))
+    logr[:, 0] = 0.0
+    np.cumsum(steps[:, :-1], axis=1, out=logr[:, 1:])  # log r_j, j = 0 … terms - 1
     top = logr.max(axis=1)
-    w = np.exp(logr - top[:, None])
+    logr -= top[:, None]
+    w = np.exp(logr, out=logr)  # r_j / max r, in place
     log_a = top + np.log(w.sum(axis=1))  # log Σ r_j
     with np.errstate(divide="ignore"):
         log_inv_pi = np.logaddexp(np.log(np.maximum(1 / b - 1, 0.0)), log_a)  # 1/π_n = 1/E - 1 + A
-    pi = np.exp(logr - log_inv_pi[:, None])  # π_{n+j}
-    j = k - 1  # customers already waiting
-    served_given_j = x[:, None] / (x[:, None] + j[None, :] + 1)
+    pi = w
+    pi *= np.exp(top - log_inv_pi)[:, None]  # π_{n+j}
     p_wait = np.minimum(pi.sum(axis=1), 1.0)
-    p_abandon = np.clip((pi * (1 - served_given_j)).sum(axis=1), 0.0, 1.0)
-    # Answered within t: I_z(j+1, x+1), z = 1 - e^{-θt}, by I(a+1) = I(a) - t_a with t_a from a log recursion.
+    inv = 1 / xk[:, :terms]
+    served_given_j = inv * x[:, None]  # x / (x + j + 1)
+    pi *= served_given_j  # π_{n+j} · P(served | j)
+    p_abandon = np.clip(p_wait - pi.sum(axis=1), 0.0, 1.0)
+    # Answered within t: I_z(j+1, x+1), z = 1 - e^{-θt}, by I(a+1) = I(a) - t_a with t_a from a log recursion:
+    # t_{a+1} = t_a · z (a + x + 1) / (a + 1).
     theta_t = within / pat
     bb = x + 1
     with np.errstate(divide="ignore", invalid="ignore"):
         log_z = np.log(-np.expm1(-theta_t))
-        log_t1 = log_z + bb * (-theta_t) + np.log(bb)
-        inc = log_z[:, None] + np.log((j[None, :] + 1 + bb[:, None]) / (j[None, :] + 2))
-    log_t = log_t1[:, None] + np.concatenate([np.zeros((len(n), 1)), np.cumsum(inc, axis=1)[:, :-1]], axis=1)
+        log_t = np.empty((rows, terms))
+        log_t[:, 0] = log_z - bb * theta_t + np.log(bb)
+        inc = log_xk[:, 1:terms] - np.log(k[1:terms])[None, :]
+        inc += log_z[:, None]
+        np.cumsum(inc, axis=1, out=log_t[:, 1:])
+        log_t[:, 1:] += log_t[:, :1]
+    tails = np.empty((rows, terms))
+    tails[:, 0] = 0.0
+    np.cumsum(np.exp(log_t[:, :-1], out=log_t[:, :-1]), axis=1, out=tails[:, 1:])
     i1 = -np.expm1(-theta_t * bb)
-    tails = np.concatenate([np.zeros((len(n), 1)), np.cumsum(np.exp(log_t), axis=1)[:, :-1]], axis=1)
-    beta = np.clip(i1[:, None] - tails, 0.0, 1.0)
-    beta = np.where(within[:, None] > 0, beta, 0.0)
-    sl = np.clip(1 - p_wait + (pi * served_given_j * beta).sum(axis=1), 0.0, 1.0)
+    beta = np.subtract(i1[:, None], tails, out=tails)
+    np.clip(beta, 0.0, 1.0, out=beta)  # 0 when t = 0 (i1 = 0, tails = 0)
+    sl = np.clip(1 - p_wait + np.einsum("ij,ij->i", pi, beta), 0.0, 1.0)
     sl = np.where(n > 0, sl, 0.0)
-    # Mean wait of answered calls: a served customer behind j waits Σ_{k≤j+1} 1 / (θ(x + k)).
+    served = 1 - p_abandon
     with np.errstate(divide="ignore", invalid="ignore"):
-        mean_wait = np.cumsum(1 / (x[:, None] + k[None, :]), axis=1) * pat[:, None]
-        served = 1 - p_abandon
-        asa = np.where(served > 0, (pi * served_given_j * mean_wait).sum(axis=1) / served, np.inf)
+        if asa:  # a served customer behind j waits Σ_{k≤j+1} 1 / (θ(x + k)) on average
+            mean_wait = np.cumsum(inv, axis=1) * pat[:, None]
+            asa_s = np.where(served > 0, np.einsum("ij,ij->i", pi, mean_wait) / served, np.inf)
+            asa_s = np.where(n > 0, asa_s, np.inf)
         occ = np.where(n > 0, np.minimum(load * served / np.maximum(n, 1), 1.0), 1.0)
-    asa = np.where(n > 0, asa, np.inf)
     occ = np.where(load <= 0, 0.0, occ)
-    return {"p_wait": p_wait, "p_abandon": p_abandon, "service_level": sl, "asa_s": asa, "occupancy": occ}
+    out = {"p_wait": p_wait, "p_abandon": p_abandon, "service_level": sl, "occupancy": occ}
+    if asa:
+        out["asa_s"] = asa_s
+    return out
 
 
 def staff_erlang_a(load, aht_s, patience_s, target: Target):
@@ -233,20 +268,23 @@ def staff_erlang_a(load, aht_s, patience_s, target: Target):
     def ok(n, idx):
         if not len(idx):
             return np.zeros(0, dtype=bool)
-        b = erlang_b(n.astype(np.int64), load[idx])
-        m = _a_measures(n.astype(float), load[idx], aht[idx], pat[idx], within[idx], b)
+        b = table[idx, n] if table is not None and n.max() < table.shape[1] else erlang_b(n, load[idx])
+        m = _a_chunked(n.astype(float), load[idx], aht[idx], pat[idx], within[idx], b, target.asa_s is not None)
         return _meets(m, n, load[idx], target)
 
     live = np.nonzero(load > 0)[0]
     need = np.zeros(load.shape, dtype=np.int64)
-    hi = np.maximum(np.ceil(load[live]) + 1, 1).astype(np.int64)
+    # Erlang C's answer is the usual upper end; abandonment only shortens waits.
+    hi = np.maximum(staff_erlang_c(load[live], aht[live], replace(target, max_abandon=None)), 1)
+    table = _erlang_b_table(load, int(hi.max()) if len(hi) else 0)
     good = ok(hi, live)
     while not good.all():  # widen the bracket where even the upper guess fails
         if hi.max() > MAX_AGENTS:
             raise Unreachable("agents")
         hi = np.where(good, hi, hi * 2)
         good = ok(hi, live)
-    lo = np.zeros(len(live), dtype=np.int64)  # 0 agents never meets a positive-load target
+    lo = np.maximum(_failing_floor(load[live], target), 0)
+    lo = np.minimum(lo, hi - 1)
     while (hi - lo > 1).any():
         mid = (lo + hi) // 2
         active = hi - lo > 1
@@ -256,6 +294,27 @@ def staff_erlang_a(load, aht_s, patience_s, target: Target):
         lo = np.where(active & ~res, mid, lo)
     need[live] = hi
     return need
+
+
+def _erlang_b_table(load, top: int) -> np.ndarray | None:
+    """Erlang B of every load for 0 … top lines in one pass of the recursion (None when too large to keep)."""
+    if top <= 0 or load.size * (top + 1) > 5_000_000:
+        return None
+    table = np.empty((load.size, top + 1))
+    b = np.ones(load.size)
+    table[:, 0] = b
+    for k in range(1, top + 1):
+        ab = load * b
+        b = ab / (k + ab)
+        table[:, k] = b
+    return table
+
+
+def _failing_floor(load, target: Target):
+    """Agents that surely miss the target: n agents serve at most n/load of the calls, so both the service
+    level and 1 - P(abandon) are at most n/load (0 agents never meet a positive-load target)."""
+    share = max(target.service_level or 0.0, 1 - (target.max_abandon if target.max_abandon is not None else 1.0))
+    return np.maximum(np.ceil(share * load - 1e-9) - 1, 0).astype(np.int64)
 
 
 # ---------------------------------------------------------------------------------------------- head count
