@@ -51,15 +51,15 @@ def assign(plan: ShiftPlan, patterns: list[Pattern], agents: list[Agent], rules:
            progress: Callable[[float], None] | None = None) -> tuple[list[Assignment], list[tuple], Solve]:
     """Named agents for the planned shifts; returns assignments, unfilled (group, day, pattern, n) and figures.
 
-    The day-by-day assignment answers first; when it leaves planned shifts empty and the week is small
-    enough, the exact programme starts from it and fills what the rules allow.
+    The day-by-day assignment answers first; when the week is small enough, the exact programme starts
+    from it, fills what the rules allow and spreads nights and weekends evenly.
     """
     holidays = holidays or set()
     began = time.monotonic()
     quick = assign_by_day(plan, patterns, agents, rules, week, holidays)
     planned = sum(plan.counts.values())
     size = sum(len(plan.members[g]) for g, _, _ in plan.counts)
-    if len(quick) < planned and size <= EXACT_LIMIT:
+    if size <= EXACT_LIMIT:
         chosen, solve = _exact(plan, patterns, agents, rules, week, holidays, quick, cancelled, progress)
     else:
         chosen = [Assignment(agent=a, day=d, pattern=p, group=g) for a, d, p, g in quick]
@@ -108,7 +108,9 @@ def _exact(plan, patterns, agents, rules, week, holidays, quick, cancelled, prog
     for a, days in by_agent.items():
         _agent_rows(m, agents[a], days, patterns, rules, week, holidays, night_share, weekend_share)
     start = {(a, d, p) for a, d, p, _ in quick}
-    values, solve = m.solve(time_limit=rules.time_limit_s, gap=rules.mip_gap / 10, cancelled=cancelled,
+    # The fill reward dwarfs the fairness terms, so a relative gap would stop before spreading nights:
+    # stop only within half a fairness step of the bound (or at the time limit).
+    values, solve = m.solve(time_limit=rules.time_limit_s, gap=0.0, abs_gap=FAIRNESS / 2, cancelled=cancelled,
                             progress=progress, start={c: 1.0 if key in start else 0.0 for key, c in z.items()})
     chosen = [Assignment(agent=a, day=d, pattern=p, group=owner[c]) for (a, d, p), c in z.items() if values[c] > 0.5]
     return chosen, solve

@@ -8,6 +8,8 @@ group's agents on duty is split between the skills they have (a continuous alloc
 
 from __future__ import annotations
 
+import os
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -70,6 +72,19 @@ def groups_of(agents: list[Agent], skills: list[str]) -> tuple[list[frozenset[st
     return ordered, [keys[k] for k in ordered]
 
 
+def _highs() -> highspy.Highs:
+    """A HiGHS instance; its one-time banner on file descriptor 1 would corrupt JSON on stdout."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 1)
+            return highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
 class _Model:
     """A small column-wise builder for a HiGHS model."""
 
@@ -92,11 +107,14 @@ class _Model:
         self.entries.extend((r, c, v) for c, v in terms)
         return r
 
-    def solve(self, *, time_limit, gap, cancelled=None, progress=None, start=None) -> tuple[np.ndarray, Solve]:
-        h = highspy.Highs()
+    def solve(self, *, time_limit, gap, cancelled=None, progress=None, start=None,
+              abs_gap=None) -> tuple[np.ndarray, Solve]:
+        h = _highs()
         h.setOptionValue("output_flag", False)
         h.setOptionValue("time_limit", float(time_limit))
         h.setOptionValue("mip_rel_gap", float(gap))
+        if abs_gap is not None:
+            h.setOptionValue("mip_abs_gap", float(abs_gap))
         h.setOptionValue("threads", 1)
         lp = highspy.HighsLp()
         lp.num_col_, lp.num_row_ = len(self.cost), len(self.rows_lo)
