@@ -5,15 +5,17 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from kefu.core.permissions import VIEW, RestrictedQuerySet
+
 
 def is_planner(user) -> bool:
     """Who plans staffing and rosters: team leads, supervisors, management and administrators."""
     return bool(user and user.is_authenticated and user.is_active and user.can_supervise())
 
 
-class PlannerQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Planning data is for planners only; everyone else sees nothing (404)."""
+class PlannerQuerySet(RestrictedQuerySet):
+    def restrict(self, user, action: str):
+        """Planning data is for planners only, to view and to change; everyone else sees nothing (404)."""
         return self.all() if is_planner(user) else self.none()
 
 
@@ -166,13 +168,13 @@ class Roster(models.Model):
         return f"{self.week} {self.status}"
 
 
-class ShiftQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Planners see every shift; an agent only their own shifts of published rosters."""
-        if user is None or not user.is_authenticated or not user.is_active:
-            return self.none()
+class ShiftQuerySet(RestrictedQuerySet):
+    def restrict(self, user, action: str):
+        """Planners see and change every shift; an agent views only their own shifts of published rosters."""
         if is_planner(user):
             return self.all()
+        if action != VIEW:
+            return self.none()
         return self.filter(agent_id=user.pk, roster__status=RosterStatus.PUBLISHED)
 
 

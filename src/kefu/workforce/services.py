@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from kefu.audit.models import AuditAction
 from kefu.audit.services import record
 from kefu.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from kefu.core.permissions import CHANGE
 from kefu.workforce import check
 from kefu.workforce import erlang as E
 from kefu.workforce.forecast import Forecaster, History
@@ -109,7 +110,7 @@ def edit_requirement(*, actor, requirement_id: int, version: int | None, schedul
                      now: datetime | None = None) -> Requirement:
     """Set the head count of some intervals by hand; other intervals keep their computed value."""
     require_planner(actor)
-    req = Requirement.objects.visible_to(actor).filter(pk=requirement_id).first() if actor else \
+    req = Requirement.objects.visible_to(actor, CHANGE).filter(pk=requirement_id).first() if actor else \
         Requirement.objects.filter(pk=requirement_id).first()
     if req is None:
         raise NotFound(_("No such requirement."), code="not_found")
@@ -278,7 +279,7 @@ def _store_roster(run: ScheduleRun, result: dict, by_name: dict, *, now: datetim
 
 # ------------------------------------------------------------------------------------------ roster edits
 def _load_roster(actor, roster_id: int, version: int | None) -> Roster:
-    roster = Roster.objects.visible_to(actor).filter(pk=roster_id).first() if actor else \
+    roster = Roster.objects.visible_to(actor, CHANGE).filter(pk=roster_id).first() if actor else \
         Roster.objects.filter(pk=roster_id).first()
     if roster is None:
         raise NotFound(_("No such roster."), code="not_found")
