@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "kefu.callbacks",
     "kefu.surveys",
     "kefu.campaigns",
+    "kefu.workforce",
     "kefu.reports",
     "kefu.demo",
     "kefu.bench",
