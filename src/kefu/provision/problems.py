@@ -6,7 +6,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kefu.accounts.models import Team, User
+from kefu.accounts.models import Department, Team, User
 from kefu.accounts.roles import Role
 from kefu.provision.sections import team_key
 from kefu.sla.models import BusinessCalendar, EscalationRung, SlaPolicy
@@ -57,10 +57,12 @@ def _rung_problems() -> list[dict]:
 
 
 def _team_problems() -> list[dict]:
-    """Teams whose tickets a 'tell the team lead' step cannot reach."""
+    """Service teams whose tickets a 'tell the team lead' step cannot reach (other departments' teams take
+    dispatched work; their tickets stay with the service team that owns them)."""
     if not EscalationRung.objects.filter(policy__active=True, action=EscalationRung.Action.NOTIFY_TEAM_LEAD).exists():
         return []
-    teams = (Team.objects.filter(is_field_crew=False).select_related("department")
+    teams = (Team.objects.filter(is_field_crew=False, department__kind=Department.Kind.SERVICE)
+             .select_related("department")
              .annotate(leads=Count("members", filter=Q(members__role=Role.TEAM_LEAD, members__is_active=True)))
              .filter(leads=0).order_by("department__name", "name"))
     return [{"code": "team_without_lead", "object": f"teams/{team_key(team)}",
