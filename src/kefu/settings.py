@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "kefu.campaigns",
     "kefu.workforce",
     "kefu.reports",
+    "kefu.provision",
     "kefu.demo",
     "kefu.bench",
 ]

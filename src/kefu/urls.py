@@ -24,6 +24,7 @@ urlpatterns = [
     path("reports/", include("kefu.reports.urls")),
     path("workforce/", include("kefu.workforce.urls")),
     path("packs/", include("kefu.packs.urls")),
+    path("setup/", include("kefu.provision.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

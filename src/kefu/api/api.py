@@ -29,6 +29,7 @@ from kefu.memos.api import router as memos_router  # noqa: E402
 from kefu.notify.api import router as notify_router  # noqa: E402
 from kefu.packs.api import router as packs_router  # noqa: E402
 from kefu.phrases.api import router as phrases_router  # noqa: E402
+from kefu.provision.api import router as provision_router  # noqa: E402
 from kefu.reports.api import router as reports_router  # noqa: E402
 from kefu.search.api import router as search_router  # noqa: E402
 from kefu.sla.api import router as sla_router  # noqa: E402
@@ -54,3 +55,4 @@ api.add_router("/v1/campaigns", campaigns_router)
 api.add_router("/v1/reports", reports_router)
 api.add_router("/v1/workforce", workforce_router)
 api.add_router("/v1/packs", packs_router)
+api.add_router("/v1/setup", provision_router)

@@ -59,6 +59,7 @@ NAV: list[NavItem] = [
     NavItem("workforce:plan", _("Staffing and rosters"), lambda u: u.role in CAN_SUPERVISE),
     NavItem("workforce:mine", _("My roster"), _handles),
     NavItem("packs:settings", _("Industry packs"), lambda u: u.role == Role.ADMIN),
+    NavItem("provision:setup", _("Center setup"), lambda u: u.can_administer()),
 ]
 
 
