@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "kefu.callbacks",
     "kefu.surveys",
     "kefu.campaigns",
+    "kefu.quality",
     "kefu.reports",
     "kefu.demo",
     "kefu.bench",
