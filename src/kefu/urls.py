@@ -21,6 +21,7 @@ urlpatterns = [
     path("surveys/", include("kefu.surveys.urls")),
     path("s/", include("kefu.surveys.public_urls")),
     path("campaigns/", include("kefu.campaigns.urls")),
+    path("quality/", include("kefu.quality.urls")),
     path("reports/", include("kefu.reports.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

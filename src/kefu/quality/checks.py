@@ -9,6 +9,7 @@ line, talk time over the limit, hold over the limit, silences longer than the li
 from dataclasses import dataclass
 
 import ahocorasick
+from django.utils.translation import gettext_lazy as _
 
 from kefu.quality.contacts import AGENT, CUSTOMER, ContactData
 
@@ -24,7 +25,17 @@ SLOW_FIRST_REPLY = "slow_first_reply"
 LONG_TALK = "long_talk"
 LONG_HOLD = "long_hold"
 LONG_SILENCE = "long_silence"
-FAILURES = (NO_GREETING, NO_CLOSING, FORBIDDEN, RUDE, ARGUING, SLOW_FIRST_REPLY, LONG_TALK, LONG_HOLD, LONG_SILENCE)
+FAILURES = {
+    NO_GREETING: _("No greeting"),
+    NO_CLOSING: _("No closing words"),
+    FORBIDDEN: _("Forbidden phrase"),
+    RUDE: _("Rude word"),
+    ARGUING: _("Arguing"),
+    SLOW_FIRST_REPLY: _("Slow first reply"),
+    LONG_TALK: _("Talk over the limit"),
+    LONG_HOLD: _("Hold over the limit"),
+    LONG_SILENCE: _("Long silence"),
+}
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,6 @@
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from kefu.cti.models import Call, CallState
@@ -56,12 +55,8 @@ class CallSource:
     def _data(self, call: Call, transcript: CallTranscript | None) -> ContactData:
         lines = [Line(speaker=line.get("speaker", CUSTOMER), offset=line.get("offset"), text=line.get("text", ""),
                       ref=str(i)) for i, line in enumerate(transcript.lines if transcript else [])]
-        try:
-            link = reverse("quality:contact", args=["call", call.call_id])
-        except Exception:  # noqa: BLE001 - urls not loaded (a bare script); the link is only a convenience
-            link = ""
         return ContactData(source=self.code, ref=call.call_id, agent_id=call.agent_id, started_at=call.answered_at,
-                           channel="phone", team_id=call.agent.team_id, link=link, lines=lines,
+                           channel="phone", team_id=call.agent.team_id, lines=lines,
                            talk_seconds=call.talk_seconds, hold_seconds=transcript.hold_seconds if transcript else None,
                            recording=call.recording)
 

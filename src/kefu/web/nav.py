@@ -27,6 +27,16 @@ def _reads_reports(user) -> bool:
     return can_view_reports(user)
 
 
+def _inspects(user) -> bool:
+    from kefu.quality.access import can_inspect
+
+    return can_inspect(user)
+
+
+def _scored(user) -> bool:
+    return user.role not in (Role.FIELD_CREW, Role.ACCOUNT_MANAGER)
+
+
 def _handles(user) -> bool:
     return user.role in CAN_HANDLE_TICKETS and user.role != Role.FIELD_CREW
 
@@ -54,6 +64,8 @@ NAV: list[NavItem] = [
     NavItem("campaigns:index", _("Campaigns"), lambda u: u.role in CAN_SUPERVISE),
     NavItem("campaigns:mine", _("My calls"), _handles),
     NavItem("reports:callbacks", _("Callback report"), _reads_reports),
+    NavItem("quality:queue", _("Inspection queue"), _inspects),
+    NavItem("quality:evaluations", _("Quality evaluations"), _scored),
 ]
 
 

@@ -70,3 +70,8 @@ def load_evaluation(actor, evaluation_id: int) -> Evaluation:
     if evaluation is None:
         raise NotFound(_("No such evaluation."), field="evaluation_id")
     return evaluation
+
+
+def local_midnight(day: date) -> datetime:
+    """The first instant of a local date in the center's time zone."""
+    return datetime.combine(day, time.min, ZoneInfo(settings.TIME_ZONE))
