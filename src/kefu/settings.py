@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "kefu.surveys",
     "kefu.campaigns",
     "kefu.quality",
+    "kefu.training",
+    "kefu.kpi",
     "kefu.reports",
     "kefu.demo",
     "kefu.bench",
