@@ -22,6 +22,8 @@ urlpatterns = [
     path("s/", include("kefu.surveys.public_urls")),
     path("campaigns/", include("kefu.campaigns.urls")),
     path("quality/", include("kefu.quality.urls")),
+    path("training/", include("kefu.training.urls")),
+    path("kpi/", include("kefu.kpi.urls")),
     path("reports/", include("kefu.reports.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

@@ -29,7 +29,7 @@ RULES = {
 }
 
 
-def _best(candidates: list[tuple], ) -> tuple | None:
+def _best(candidates: list[tuple]) -> tuple | None:
     """(agent, value, numerator, denominator) with the highest value; ties to more data, then lower id."""
     candidates = [c for c in candidates if c[1] is not None]
     return max(candidates, key=lambda c: (c[1], c[3], -c[0])) if candidates else None

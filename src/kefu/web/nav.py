@@ -66,6 +66,9 @@ NAV: list[NavItem] = [
     NavItem("reports:callbacks", _("Callback report"), _reads_reports),
     NavItem("quality:queue", _("Inspection queue"), _inspects),
     NavItem("quality:evaluations", _("Quality evaluations"), _scored),
+    NavItem("kpi:overview", _("KPIs"), _reads_reports),
+    NavItem("kpi:stars", _("Star board"), _scored),
+    NavItem("training:mine", _("Training and exams"), _scored),
 ]
 
 
