@@ -111,10 +111,17 @@ def attempt_page(request, attempt_id: int):
             if exc.status in (403, 404):
                 raise PermissionDenied(str(exc.message)) from None
             error = error_context(exc)
-    rows = [{"q": q, "answer": attempt.answers.get(str(q.pk)), "mark": attempt.marks.get(str(q.pk))}
+    rows = [{"q": q, "answer": _answer_text(q, attempt.answers.get(str(q.pk))), "mark": attempt.marks.get(str(q.pk))}
             for q in attempt.exam.questions.all()]
     return render(request, "training/attempt.html", {"attempt": attempt, "rows": rows,
                                                      "can_mark": can_train(request.user), **error})
+
+
+def _answer_text(question, answer) -> str:
+    if question.kind == QuestionKind.SHORT:
+        return answer or ""
+    chosen = answer if isinstance(answer, list) else []
+    return "、".join(question.choices[i] for i in chosen if isinstance(i, int) and 0 <= i < len(question.choices))
 
 
 @login_required

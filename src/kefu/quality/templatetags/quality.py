@@ -45,3 +45,10 @@ def decides(user) -> bool:
     from kefu.quality.access import can_decide
 
     return can_decide(user)
+
+
+@register.filter
+def channel_label(code: str) -> str:
+    from kefu.tickets.lifecycle import Channel
+
+    return str(Channel(code).label) if code in Channel.values else code

@@ -90,3 +90,15 @@ def test_settings_change_the_word_lists(client, world):
     assert response.status_code == 302
     assert "没门" in check_rules().forbidden
     assert _login(client, world.qa).get("/quality/settings/").status_code == 403
+
+
+def test_the_evaluations_list_costs_the_same_queries_for_more_rows(client, world, plans, django_assert_num_queries):
+    services.save_plan(actor=None, team_id=world.team_a.pk, per_agent=5)
+    _sampled(world, 3)
+    for contact in Contact.objects.all():
+        services.score_contact(actor=world.qa, contact_id=contact.pk, deductions={})
+    _login(client, world.agent)
+    client.get("/quality/evaluations/")
+    with django_assert_num_queries(3):
+        page = client.get("/quality/evaluations/").content.decode()
+    assert page.count("/quality/contacts/") == 3
