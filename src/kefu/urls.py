@@ -22,6 +22,8 @@ urlpatterns = [
     path("s/", include("kefu.surveys.public_urls")),
     path("campaigns/", include("kefu.campaigns.urls")),
     path("reports/", include("kefu.reports.urls")),
+    path("chat/", include("kefu.chat.urls")),
+    path("presence/", include("kefu.presence.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

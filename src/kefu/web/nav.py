@@ -54,6 +54,8 @@ NAV: list[NavItem] = [
     NavItem("campaigns:index", _("Campaigns"), lambda u: u.role in CAN_SUPERVISE),
     NavItem("campaigns:mine", _("My calls"), _handles),
     NavItem("reports:callbacks", _("Callback report"), _reads_reports),
+    NavItem("chat:desk", _("Chat desk"), _handles, "t"),
+    NavItem("chat:live", _("Live chats"), lambda u: u.role in CAN_SUPERVISE),
 ]
 
 
