@@ -22,7 +22,33 @@ def find_articles(text: str) -> list[dict]:
     from kefu.search.selectors import search
 
     page = search(AnonymousUser(), text, kinds=["article"], page_size=TOP_ARTICLES)
-    return [{"id": hit.object_id, "title": _plain(hit.title)} for hit in page.hits[:TOP_ARTICLES]]
+    found = [{"id": hit.object_id, "title": _plain(hit.title)} for hit in page.hits[:TOP_ARTICLES]]
+    return found or _public_by_terms(text)
+
+
+def _public_by_terms(text: str) -> list[dict]:
+    """The public help center's articles sharing the question's distinctive words (jieba), for articles the search
+    index does not hold yet: one query for the candidates, scored here (title 3, summary 2, text 1)."""
+    from django.db.models import Q
+
+    from kefu.knowledge.models import Article
+    from kefu.knowledge.selectors import terms_of
+
+    terms = terms_of(text, limit=8)
+    if not terms:
+        return []
+    where = Q()
+    for term in terms:
+        for field in ("title", "summary", "body"):
+            where |= Q(**{f"published_revision__{field}__icontains": term})
+    rows = (Article.objects.public().filter(where).order_by("-is_faq", "-id")
+            .values_list("pk", "published_revision__title", "published_revision__summary", "published_revision__body")
+            [:50])
+    scored = []
+    for pk, title, summary, body in rows:
+        score = sum(3 * (t in title) + 2 * (t in (summary or "")) + (t in (body or "")) for t in terms)
+        scored.append((-score, pk, title))
+    return [{"id": pk, "title": title} for _s, pk, title in sorted(scored)[:TOP_ARTICLES]]
 
 
 def _plain(html: str) -> str:
@@ -47,7 +73,8 @@ def answer(conv: Conversation, text: str, at: datetime) -> None:
     """Answer one question: articles and the question whether they helped, or a miss (two misses hand over)."""
     pending = _answer_pending(conv)
     articles = find_articles(text)
-    misses = conv.assistant_misses + (1 if not articles or pending else 0)
+    # The answer before went unconfirmed (the visitor asked again) and this one found nothing: each is a miss.
+    misses = conv.assistant_misses + int(pending) + int(not articles)
     Conversation.objects.filter(pk=conv.pk).update(assistant_misses=misses)
     conv.assistant_misses = misses
     if misses >= MISSES_BEFORE_HANDOVER:
