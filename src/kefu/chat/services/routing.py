@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from kefu.accounts.models import User
 from kefu.chat.models import ChatEventCode, ChatQueue, Conversation
 from kefu.chat.services.common import announce, emit, load_staff_conversation, post, queue_changed
+from kefu.core.configcache import ConfigCache
 from kefu.core.errors import Conflict
 from kefu.presence import availability
 from kefu.presence.models import AgentPresence, State
@@ -29,9 +30,17 @@ QUEUE_WINDOW = 500  # waiting chats looked at per routing pass (the oldest; the 
 Status = Conversation.State
 
 
+def _load_queues() -> dict[int, ChatQueue]:
+    return {q.team_id: q for q in ChatQueue.objects.all()}
+
+
+# Read on every routing decision, changed rarely (by an administrator): kept per process (kefu.core.configcache).
+_queues = ConfigCache("chat-queues", _load_queues, (ChatQueue,))
+
+
 def queue_settings(team_id: int) -> ChatQueue:
     """The team's routing settings, or the defaults when the team has none."""
-    return ChatQueue.objects.filter(team_id=team_id).first() or ChatQueue(team_id=team_id)
+    return _queues.get().get(team_id) or ChatQueue(team_id=team_id)
 
 
 @dataclass
@@ -105,30 +114,30 @@ def route_team(*, team_id: int, now: datetime | None = None) -> int:
     if not waiting:
         return 0
     agents = _order(candidates(team_id, at), queue.strategy)
-    offered = 0
+    offered: set[int] = set()
     for conv in waiting:
         if not any(a.free > 0 for a in agents):
             break
         for agent in pick(agents, conv):
             if _offer(conv["id"], agent, queue, at):
-                offered += 1
+                offered.add(conv["id"])
                 agents = _order(agents, queue.strategy)
                 break
-            if Conversation.objects.filter(pk=conv["id"], state=Status.WAITING).exists() is False:
+            if not Conversation.objects.filter(pk=conv["id"], state=Status.WAITING).exists():
                 break  # another router offered this chat meanwhile
     if offered:
         queue_changed(team_id)
-    transaction.on_commit(lambda: publish_positions(team_id))
-    return offered
+        still = [conv["id"] for conv in waiting if conv["id"] not in offered]
+        transaction.on_commit(lambda: publish_positions(still))
+    return len(offered)
 
 
-def publish_positions(team_id: int) -> None:
-    """Tell each waiting visitor their place in the queue (after a change)."""
-    queue = queue_settings(team_id)
-    for place, conv in enumerate(_waiting(team_id, queue, timezone.now()), start=1):
-        from kefu.realtime.bus import publish
+def publish_positions(conversation_ids: list[int]) -> None:
+    """Tell each waiting visitor their new place in the queue (the list is in queue order)."""
+    from kefu.realtime.bus import publish
 
-        publish(f"conv:{conv['id']}", {"type": "queue", "position": place})
+    for place, conv_id in enumerate(conversation_ids, start=1):
+        publish(f"conv:{conv_id}", {"type": "queue", "position": place})
 
 
 def position_of(conv: Conversation, now: datetime | None = None) -> int | None:

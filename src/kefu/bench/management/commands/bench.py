@@ -10,7 +10,7 @@ from kefu.bench.common import Progress, dump_json
 # Subcommand → module with run(options, progress) -> dict and summary(result) -> str.
 RUNNERS = {"tickets": "kefu.bench.tickets", "sla": "kefu.sla.bench", "ui": "kefu.web.bench",
            "knowledge": "kefu.knowledge.bench",
-           "search": "kefu.search.bench"}
+           "search": "kefu.search.bench", "chat": "kefu.bench.chat"}
 
 
 def _positive(value: str) -> int:
@@ -47,7 +47,12 @@ class Command(BaseCommand):
         knowledge.add_argument("--articles", type=_positive, default=2_000, help="published articles")
         search = sub.add_parser("search", help="keyword search latency, index build rate and size, precision@5")
         search.add_argument("--n", type=_positive, default=1_000_000, help="tickets in the index")
-        for bench in (tickets, sla, ui, knowledge, search):
+        chat = sub.add_parser("chat", help="live chat: message delivery over SSE, routing decisions, memory per stream")
+        chat.add_argument("--sessions", type=_positive, default=200, help="chats at once, each with two streams")
+        chat.add_argument("--messages", type=_positive, default=5, help="messages each way per chat")
+        chat.add_argument("--agents", type=_positive, default=500, help="agents available when routing is timed")
+        chat.add_argument("--idle", type=_positive, default=500, help="idle streams opened to weigh memory")
+        for bench in (tickets, sla, ui, knowledge, search, chat):
             bench.add_argument("--samples", type=_positive, default=500, help="measured queries per figure")
             bench.add_argument("--seed", type=int, default=2026, help="random seed: same seed, same data")
             bench.add_argument("--db", default=None,
