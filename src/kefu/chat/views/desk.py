@@ -5,6 +5,7 @@ import json
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from kefu.accounts.models import Team, User
@@ -40,7 +41,7 @@ def _int(value, field: str) -> int | None:
     try:
         return int(value)
     except (TypeError, ValueError):
-        raise ValidationFailed("Enter a whole number.", code="invalid", field=field) from None
+        raise ValidationFailed(gettext("Enter a whole number."), code="invalid", field=field) from None
 
 
 def action(view):

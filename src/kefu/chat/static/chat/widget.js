@@ -12,7 +12,7 @@
   var t = function (k, vars) {
     var el = document.querySelector("#t").content.querySelector('[data-k="' + k + '"]');
     var text = el ? el.textContent : k;
-    Object.keys(vars || {}).forEach(function (n) { text = text.replace("%(" + n + ")s", vars[n]); });
+    Object.keys(vars || {}).forEach(function (n) { text = text.replace("{" + n + "}", vars[n]); });
     return text;
   };
   try { token = sessionStorage.getItem(store); } catch (e) { token = null; }
