@@ -14,6 +14,7 @@ import random
 import secrets
 import subprocess
 import sys
+import tempfile
 import time
 
 from django.conf import settings
@@ -30,8 +31,8 @@ ROUTING_P95_MS = 5
 
 def run(options: dict, progress: Progress) -> dict:
     started = time.monotonic()
-    result: dict = {"bench": "chat", "config": {k: options[k] for k in ("sessions", "messages", "agents", "samples",
-                                                                         "idle", "seed")}}
+    result: dict = {"bench": "chat", "config": {k: options[k] for k in ("sessions", "messages", "think", "agents",
+                                                                         "samples", "idle", "seed")}}
     # Measure what production runs: with DEBUG on, Django keeps every SQL statement it sends.
     debug, settings.DEBUG = settings.DEBUG, False
     try:
@@ -49,6 +50,8 @@ def _run(options: dict, progress: Progress, result: dict, started: float) -> dic
         with ChatServer(db.server_env) as server:
             result["delivery"], result["memory"] = asyncio.run(
                 _load(server, world, chats, options, progress))
+            errors = [line for line in server.log_tail().splitlines() if "Error" in line or "error" in line]
+            result["delivery"]["server_errors_tail"] = errors[-5:]
     result["memory"]["bench_peak_rss_mb"] = peak_rss_mb()
     result["targets"] = {
         "delivery_p95_ms": {"value": result["delivery"]["p95_ms"], "target": f"<= {DELIVERY_P95_MS}",
@@ -185,10 +188,13 @@ async def _load(server: "ChatServer", world: dict, chats: list[dict], options: d
     rng = random.Random(options["seed"])
     errors = []
 
+    think = options["think"]
+
     async def session(c: dict) -> None:
         agent_headers = {"Cookie": f"sessionid={cookies[c['agent'].pk]}; csrftoken={csrf}", "X-CSRFToken": csrf}
+        await asyncio.sleep(rng.uniform(0, think))  # sessions do not all start on the same beat
         for i in range(options["messages"]):
-            await asyncio.sleep(rng.uniform(0.2, 2.0))
+            await asyncio.sleep(rng.uniform(think / 2, think * 1.5))
             for who in ("v", "a"):
                 body = f"{who}{c['id']}-{i} 你好"
                 sent[body] = time.perf_counter()
@@ -199,17 +205,22 @@ async def _load(server: "ChatServer", world: dict, chats: list[dict], options: d
                 if status != 201:
                     errors.append(status)
 
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), server.cpu_seconds()
     await asyncio.gather(*(session(c) for c in chats))
     send_s = time.perf_counter() - t
     deadline = time.perf_counter() + 10
     while len(arrived) < len(sent) and time.perf_counter() < deadline:
         await asyncio.sleep(0.1)
+    cpu = server.cpu_seconds() - cpu
     delays = [arrived[b] - sent[b] for b in arrived]
     delivery = latency(delays)
     delivery.update({"sent": len(sent), "delivered": len(arrived), "lost": len(sent) - len(arrived),
                      "http_errors": len(errors), "sessions": len(chats), "streams": len(streams),
-                     "messages_per_s": round(len(sent) / send_s, 1)})
+                     "messages_per_s": round(len(sent) / send_s, 1),
+                     # The server's own CPU per message (POST, store, push to the streams): what one core can carry
+                     # whatever else runs on the machine.
+                     "server_cpu_ms_per_message": round(cpu * 1000 / max(1, len(sent)), 2),
+                     "load_average": os.getloadavg()[0]})
     rss_busy = server.rss_kb()
     idle = [Stream(port, f"/chat/v/events?token={chats[i % len(chats)]['token']}") for i in range(options["idle"])]
     before = server.rss_kb()
@@ -242,13 +253,15 @@ class ChatServer:
                     "KEFU_CHAT_RATE_VISITOR": "100000", "KEFU_CHAT_RATE_ADDRESS": "1000000", **self.env})
         cmd = [sys.executable, "-m", "uvicorn", "kefu.asgi:application", "--host", "127.0.0.1", "--port",
                str(self.port), "--log-level", "warning", "--no-access-log", "--timeout-graceful-shutdown", "2"]
-        self.proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # noqa: S603
+        # A file, not a pipe: a pipe nobody reads fills up and blocks the server's logging (and so the server).
+        self.log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 — closed in __exit__
+        self.proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=self.log)  # noqa: S603
         import socket
 
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise CommandError(f"uvicorn exited: {self.proc.stderr.read().decode()[-2000:]}")
+                raise CommandError(f"uvicorn exited: {self.log_tail()}")
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=1):
                     break
@@ -259,6 +272,15 @@ class ChatServer:
         with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/login/", timeout=60):  # noqa: S310 — warm up
             pass
         return self
+
+    def log_tail(self) -> str:
+        self.log.seek(0)
+        return self.log.read()[-3000:]
+
+    def cpu_seconds(self) -> float:
+        with open(f"/proc/{self.proc.pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def rss_kb(self) -> int:
         with open(f"/proc/{self.proc.pid}/status") as f:
@@ -275,6 +297,7 @@ class ChatServer:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+        self.log.close()
 
 
 def summary(result: dict) -> str:

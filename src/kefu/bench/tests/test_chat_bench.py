@@ -14,7 +14,7 @@ def test_bench_chat_reports_delivery_routing_and_memory(tmp_path):
     (tmp_path / "data").mkdir()
     env["KEFU_DATA_DIR"] = str(tmp_path / "data")
     cmd = [sys.executable, "-m", "kefu", "bench", "chat", "--sessions", "6", "--messages", "2", "--agents", "12",
-           "--samples", "10", "--idle", "10", "--db", str(tmp_path / "bench.sqlite3"), "--json-only"]
+           "--samples", "10", "--idle", "10", "--think", "0.5", "--db", str(tmp_path / "bench.sqlite3"), "--json-only"]
     done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300, check=False)  # noqa: S603
     assert done.returncode == 0, done.stderr[-3000:]
     result = json.loads(done.stdout)

@@ -44,12 +44,13 @@ def message_out(msg: ChatMessage, *, author: User | None = None) -> dict:
 
 
 def post(conv: Conversation, kind: str, body: str, *, author: User | None, at: datetime, meta: dict | None = None,
-         image: bytes | None = None, image_type: str = "") -> ChatMessage:
+         image: bytes | None = None, image_type: str = "", also: dict | None = None) -> ChatMessage:
     """Append a message with the conversation's next sequence number and announce it after the commit.
 
     The counter is bumped by one UPDATE, which locks the conversation's row until the commit, so two messages
     of one chat never get the same number, and a reader that has seen number n has seen everything before it."""
-    Conversation.objects.filter(pk=conv.pk).update(last_seq=F("last_seq") + 1)
+    # `also`: other columns of the conversation the caller changes, written by the same UPDATE.
+    Conversation.objects.filter(pk=conv.pk).update(last_seq=F("last_seq") + 1, **(also or {}))
     seq = Conversation.objects.filter(pk=conv.pk).values_list("last_seq", flat=True).get()
     conv.last_seq = seq
     msg = ChatMessage.objects.create(conversation=conv, seq=seq, kind=kind, body=body, author=author, meta=meta or {},

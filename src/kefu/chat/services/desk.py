@@ -42,9 +42,8 @@ def agent_send(*, actor: User, conversation_id: int, body: str = "", image: byte
     image_type = clean_image(image) if image is not None else ""
     body = clean_body(body, required=image is None)
     at = now or timezone.now()
-    msg = post(conv, "agent", body, author=actor, at=at, image=image, image_type=image_type)
-    Conversation.objects.filter(pk=conv.pk, first_response_at__isnull=True).update(first_response_at=at)
-    return msg
+    first = {"first_response_at": at} if conv.first_response_at is None else {}
+    return post(conv, "agent", body, author=actor, at=at, image=image, image_type=image_type, also=first)
 
 
 def agent_typing(*, actor: User, conversation_id: int) -> None:

@@ -134,9 +134,8 @@ def send_message(*, token: str, body: str = "", image: bytes | None = None, now:
     else:
         body = clean_body(body)
     first = not conv.first_question and bool(body)
-    Conversation.objects.filter(pk=conv.pk).update(last_customer_at=at, **({"first_question": body[:300]}
-                                                                             if first else {}))
-    msg = post(conv, "customer", body, author=None, at=at, image=image, image_type=image_type)
+    msg = post(conv, "customer", body, author=None, at=at, image=image, image_type=image_type,
+               also={"last_customer_at": at, **({"first_question": body[:300]} if first else {})})
     if conv.state == Status.ASSISTANT and body:
         assistant.answer(conv, body, at)
     return msg

@@ -50,6 +50,8 @@ class Command(BaseCommand):
         chat = sub.add_parser("chat", help="live chat: message delivery over SSE, routing decisions, memory per stream")
         chat.add_argument("--sessions", type=_positive, default=200, help="chats at once, each with two streams")
         chat.add_argument("--messages", type=_positive, default=5, help="messages each way per chat")
+        chat.add_argument("--think", type=float, default=10.0,
+                          help="mean seconds between a chat's rounds (the visitor writes, the agent answers)")
         chat.add_argument("--agents", type=_positive, default=500, help="agents available when routing is timed")
         chat.add_argument("--idle", type=_positive, default=500, help="idle streams opened to weigh memory")
         for bench in (tickets, sla, ui, knowledge, search, chat):
