@@ -24,6 +24,8 @@ urlpatterns = [
     path("reports/", include("kefu.reports.urls")),
     path("chat/", include("kefu.chat.urls")),
     path("presence/", include("kefu.presence.urls")),
+    path("workforce/", include("kefu.workforce.urls")),
+    path("packs/", include("kefu.packs.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

@@ -28,6 +28,7 @@ from kefu.knowledge.api import help_router  # noqa: E402
 from kefu.knowledge.api import router as knowledge_router  # noqa: E402
 from kefu.memos.api import router as memos_router  # noqa: E402
 from kefu.notify.api import router as notify_router  # noqa: E402
+from kefu.packs.api import router as packs_router  # noqa: E402
 from kefu.phrases.api import router as phrases_router  # noqa: E402
 from kefu.presence.api import router as presence_router  # noqa: E402
 from kefu.reports.api import router as reports_router  # noqa: E402
@@ -35,6 +36,7 @@ from kefu.search.api import router as search_router  # noqa: E402
 from kefu.sla.api import router as sla_router  # noqa: E402
 from kefu.surveys.api import router as surveys_router  # noqa: E402
 from kefu.tickets.api import router as tickets_router  # noqa: E402
+from kefu.workforce.api import router as workforce_router  # noqa: E402
 
 api.add_router("/v1/", accounts_router)
 api.add_router("/v1/customers", customers_router)
@@ -54,3 +56,5 @@ api.add_router("/v1/campaigns", campaigns_router)
 api.add_router("/v1/reports", reports_router)
 api.add_router("/v1/presence", presence_router)
 api.add_router("/v1/chat", chat_router)
+api.add_router("/v1/workforce", workforce_router)
+api.add_router("/v1/packs", packs_router)

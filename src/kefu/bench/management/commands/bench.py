@@ -10,7 +10,7 @@ from kefu.bench.common import Progress, dump_json
 # Subcommand → module with run(options, progress) -> dict and summary(result) -> str.
 RUNNERS = {"tickets": "kefu.bench.tickets", "sla": "kefu.sla.bench", "ui": "kefu.web.bench",
            "knowledge": "kefu.knowledge.bench",
-           "search": "kefu.search.bench", "chat": "kefu.bench.chat"}
+           "search": "kefu.search.bench", "chat": "kefu.bench.chat", "wfm": "kefu.bench.wfm"}
 
 
 def _positive(value: str) -> int:
@@ -54,7 +54,11 @@ class Command(BaseCommand):
                           help="mean seconds between a chat's rounds (the visitor writes, the agent answers)")
         chat.add_argument("--agents", type=_positive, default=500, help="agents available when routing is timed")
         chat.add_argument("--idle", type=_positive, default=500, help="idle streams opened to weigh memory")
-        for bench in (tickets, sla, ui, knowledge, search, chat):
+        wfm = sub.add_parser("wfm", help="Erlang staffing, the weekly schedule and the forecast backtest")
+        wfm.add_argument("--peak", type=_positive, default=120, help="agents required at the busiest quarter-hour")
+        wfm.add_argument("--time-limit", type=float, default=30.0, help="seconds allowed to each solver stage")
+        wfm.add_argument("--skip-forecast", action="store_true", help="leave out the forecast figures")
+        for bench in (tickets, sla, ui, knowledge, search, chat, wfm):
             bench.add_argument("--samples", type=_positive, default=500, help="measured queries per figure")
             bench.add_argument("--seed", type=int, default=2026, help="random seed: same seed, same data")
             bench.add_argument("--db", default=None,
