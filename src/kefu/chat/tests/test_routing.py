@@ -131,6 +131,27 @@ def test_a_routing_decision_costs_the_same_queries_with_many_agents(world, widge
                            agent_no=f"3{i:03d}")
         available(user, capacity=2)
     chat(widget)
-    # settings, the waiting chats, the agents, the slot claim, the chat claim, the event
-    with django_assert_max_num_queries(8):
+    # the waiting chats, the agents, the roster (off-shift predicate), the slot claim, the chat claim, the event
+    with django_assert_max_num_queries(9):
         assert routing.route_team(team_id=world.team_a.pk) == 1
+
+
+def test_an_agent_rostered_this_week_but_off_shift_now_is_not_picked(world, widget):
+    from kefu.workforce.models import Roster, RosterStatus, Shift
+
+    now = timezone.now()
+    monday = (now - timedelta(days=now.weekday())).date()
+    roster = Roster.objects.create(week=monday, status=RosterStatus.PUBLISHED)
+    Shift.objects.create(roster=roster, agent=world.agent, day=now.date(), pattern="早班",
+                         start=now + timedelta(hours=2), end=now + timedelta(hours=10))
+    Shift.objects.create(roster=roster, agent=world.handler, day=now.date(), pattern="白班",
+                         start=now - timedelta(hours=1), end=now + timedelta(hours=7))
+    available(world.agent, capacity=3)
+    available(world.handler, capacity=3)
+    available(world.info_desk, capacity=3)  # not rostered at all: routed by presence alone
+    first, second = chat(widget), chat(widget)
+    routing.route_team(team_id=world.team_a.pk, now=now)
+    agents = {c.agent_id for c in Conversation.objects.filter(pk__in=[first.pk, second.pk])}
+    assert world.agent.pk not in agents and agents <= {world.handler.pk, world.info_desk.pk}
+    # later, the early shift has begun
+    assert world.agent.pk not in routing.availability.unavailable([world.agent.pk], now + timedelta(hours=3))
