@@ -66,6 +66,8 @@ NAV: list[NavItem] = [
     NavItem("campaigns:index", _("Campaigns"), lambda u: u.role in CAN_SUPERVISE),
     NavItem("campaigns:mine", _("My calls"), _handles),
     NavItem("reports:callbacks", _("Callback report"), _reads_reports),
+    NavItem("chat:desk", _("Chat desk"), _handles, "t"),
+    NavItem("chat:live", _("Live chats"), lambda u: u.role in CAN_SUPERVISE),
     NavItem("workforce:plan", _("Staffing and rosters"), lambda u: u.role in CAN_SUPERVISE),
     NavItem("workforce:mine", _("My roster"), _handles),
     NavItem("packs:settings", _("Industry packs"), lambda u: u.role == Role.ADMIN),
