@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "kefu.reports",
     "kefu.demo",
     "kefu.bench",
+    "kefu.channels",
 ]
 
 MIDDLEWARE = [

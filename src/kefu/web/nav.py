@@ -54,6 +54,7 @@ NAV: list[NavItem] = [
     NavItem("campaigns:index", _("Campaigns"), lambda u: u.role in CAN_SUPERVISE),
     NavItem("campaigns:mine", _("My calls"), _handles),
     NavItem("reports:callbacks", _("Callback report"), _reads_reports),
+    NavItem("channels:setup", _("Channels"), lambda u: u.can_administer()),
 ]
 
 
