@@ -23,6 +23,7 @@ urlpatterns = [
     path("campaigns/", include("kefu.campaigns.urls")),
     path("reports/", include("kefu.reports.urls")),
     path("channels/", include("kefu.channels.urls")),
+    path("packs/", include("kefu.packs.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]
