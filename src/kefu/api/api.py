@@ -21,6 +21,7 @@ from kefu.accounts.api import router as accounts_router  # noqa: E402
 from kefu.briefing.api import router as briefing_router  # noqa: E402
 from kefu.callbacks.api import router as callbacks_router  # noqa: E402
 from kefu.campaigns.api import router as campaigns_router  # noqa: E402
+from kefu.channels.api import router as channels_router  # noqa: E402
 from kefu.cti.api import router as cti_router  # noqa: E402
 from kefu.customers.api import router as customers_router  # noqa: E402
 from kefu.knowledge.api import help_router  # noqa: E402
@@ -52,3 +53,4 @@ api.add_router("/v1/surveys", surveys_router)
 api.add_router("/v1/campaigns", campaigns_router)
 api.add_router("/v1/reports", reports_router)
 api.add_router("/v1/packs", packs_router)
+api.add_router("/v1/channels", channels_router)

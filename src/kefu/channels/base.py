@@ -52,7 +52,7 @@ def register(adapter: Adapter) -> Adapter:
 
 def adapter_for(medium: str) -> Adapter:
     """The adapter that sends on `medium`."""
-    from kefu.channels import email  # noqa: F401 — each channel registers its adapter on import
+    from kefu.channels import email, webhook, wechat  # noqa: F401 — each registers its adapter on import
 
     try:
         return _ADAPTERS[medium]

@@ -69,6 +69,7 @@ class Endpoint(models.Model):
     secret = models.CharField(_("signing secret / token"), max_length=200)
     app_id = models.CharField(_("AppID / CorpID"), max_length=100, blank=True)
     app_secret = models.CharField(_("AppSecret"), max_length=200, blank=True)
+    agent_id = models.CharField(_("WeCom AgentId"), max_length=20, blank=True)
     aes_key = models.CharField(_("EncodingAESKey"), max_length=43, blank=True,
                                help_text=_("Set for the encrypted (safe) message mode."))
     reply_url = models.URLField(_("reply URL"), max_length=300, blank=True,
