@@ -10,7 +10,7 @@ from kefu.bench.common import Progress, dump_json
 # Subcommand → module with run(options, progress) -> dict and summary(result) -> str.
 RUNNERS = {"tickets": "kefu.bench.tickets", "sla": "kefu.sla.bench", "ui": "kefu.web.bench",
            "knowledge": "kefu.knowledge.bench",
-           "search": "kefu.search.bench"}
+           "search": "kefu.search.bench", "channels": "kefu.bench.channels"}
 
 
 def _positive(value: str) -> int:
@@ -47,7 +47,13 @@ class Command(BaseCommand):
         knowledge.add_argument("--articles", type=_positive, default=2_000, help="published articles")
         search = sub.add_parser("search", help="keyword search latency, index build rate and size, precision@5")
         search.add_argument("--n", type=_positive, default=1_000_000, help="tickets in the index")
-        for bench in (tickets, sla, ui, knowledge, search):
+        channels = sub.add_parser("channels", help="inbound email, signed webhook with retries, CTI events, "
+                                                   "memory of a mail with a large attachment")
+        channels.add_argument("--emails", type=_positive, default=10_000, help="inbound emails")
+        channels.add_argument("--webhooks", type=_positive, default=5_000, help="webhook messages (each sent twice)")
+        channels.add_argument("--cti", type=_positive, default=3_000, help="CTI call events")
+        channels.add_argument("--attachment-mb", type=_positive, default=20, help="size of the large attachment")
+        for bench in (tickets, sla, ui, knowledge, search, channels):
             bench.add_argument("--samples", type=_positive, default=500, help="measured queries per figure")
             bench.add_argument("--seed", type=int, default=2026, help="random seed: same seed, same data")
             bench.add_argument("--db", default=None,
