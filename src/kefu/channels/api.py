@@ -13,7 +13,17 @@ from kefu.api.schemas import ERRORS
 from kefu.channels import outbound as outbound_services
 from kefu.channels.auth import WebhookSignature, WechatSignature
 from kefu.channels.im import ImMessage, receive_im
-from kefu.channels.schemas import InboundOut, OutboundOut, ReplyIn, WebhookMessageIn, inbound_out, outbound_out
+from kefu.channels.merge import merge_customers
+from kefu.channels.schemas import (
+    InboundOut,
+    MergeIn,
+    MergeOut,
+    OutboundOut,
+    ReplyIn,
+    WebhookMessageIn,
+    inbound_out,
+    outbound_out,
+)
 from kefu.channels.wechat.receive import receive_callback, verify_url
 from kefu.core.errors import ValidationFailed
 
@@ -83,3 +93,11 @@ def reply(request, ticket_id: int, payload: ReplyIn):
     sent = outbound_services.send_reply(actor=request.auth, ticket_id=ticket_id, body=payload.body,
                                         version=payload.version)
     return outbound_out(sent)
+
+
+@router.post("/customers/{customer_id}/merge", response={200: MergeOut, **ERRORS})
+def merge(request, customer_id: int, payload: MergeIn):
+    """Merge a duplicate (e.g. a lead opened by an unknown sender) into the customer it really is."""
+    done = merge_customers(actor=request.auth, source_id=customer_id, target_id=payload.target_id)
+    return {"source": done.source_id, "target": done.target_id, "tickets": done.tickets, "contacts": done.contacts,
+            "at": done.at}

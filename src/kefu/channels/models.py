@@ -256,3 +256,24 @@ class Lead(models.Model):
 
     def __str__(self):
         return f"lead {self.customer_id}"
+
+
+class CustomerMerge(models.Model):
+    """One duplicate customer merged into another (CH6): what moved, who did it, when. The source record stays
+    (closed, with its history); its tickets and contacts now belong to the target."""
+
+    source = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="+")
+    target = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    tickets = models.JSONField(default=list)  # ids of the tickets moved
+    contacts = models.PositiveIntegerField(default=0)  # contacts copied to the target
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["source"], name="customer_merged_once")]
+        verbose_name = _("customer merge")
+        verbose_name_plural = _("customer merges")
+
+    def __str__(self):
+        return f"{self.source_id} → {self.target_id}"

@@ -56,3 +56,15 @@ def outbound_out(outbound) -> dict:
     """A queued or sent reply (without its recipient: personal data)."""
     return {"id": outbound.pk, "ticket": outbound.ticket_id, "medium": outbound.medium, "state": outbound.state,
             "error_code": outbound.error_code, "created_at": outbound.created_at}
+
+
+class MergeIn(Schema):
+    target_id: int
+
+
+class MergeOut(Schema):
+    source: int
+    target: int
+    tickets: list[int]
+    contacts: int
+    at: datetime

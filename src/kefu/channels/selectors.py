@@ -32,3 +32,12 @@ def setup_overview() -> dict:
     return {"mailboxes": list(Mailbox.objects.select_related("team").order_by("name")),
             "endpoints": list(Endpoint.objects.select_related("team").order_by("medium", "name")),
             "open_leads": Lead.objects.filter(merged_at__isnull=True).count()}
+
+
+def open_leads(user, limit: int = 100) -> list[Lead]:
+    """Lead customers not merged yet, newest first, that the user may see (with their customer)."""
+    from kefu.customers.models import Customer
+
+    visible = Customer.objects.visible_to(user).values("pk")
+    return list(Lead.objects.filter(merged_at__isnull=True, customer_id__in=visible)
+                .select_related("customer").order_by("-created_at", "-id")[:limit])

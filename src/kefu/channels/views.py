@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from kefu.channels import files, selectors
 from kefu.channels.email.imap import poll_mailbox
+from kefu.channels.merge import merge_customers
 from kefu.channels.outbound import send_reply
 from kefu.channels.services import decide_split
 from kefu.core.errors import ServiceError
@@ -83,3 +84,29 @@ def poll_now(request, mailbox_id: int):
     _admin_only(request.user)
     result = poll_mailbox(mailbox_id=mailbox_id)
     return render(request, "channels/setup.html", {**selectors.setup_overview(), "polled": result})
+
+
+@login_required
+@page
+def leads(request):
+    """Customer records opened by unknown senders, each with a merge form (CH6)."""
+    if not request.user.can_handle_tickets():
+        raise PermissionDenied
+    return render(request, "channels/leads.html", {"leads": selectors.open_leads(request.user), "posted": {}})
+
+
+@login_required
+@require_POST
+@page
+def merge(request, customer_id: int):
+    """Merge a lead (or any duplicate) into the customer the agent names."""
+    try:
+        merge_customers(actor=request.user, source_id=customer_id,
+                        target_id=form_int(request.POST.get("target_id"), "target_id") or 0)
+    except ServiceError as exc:
+        if exc.status == 404 and exc.field != "target_id":
+            raise
+        return render(request, "channels/leads.html", {"leads": selectors.open_leads(request.user),
+                                                       "posted": request.POST, "error_lead": customer_id,
+                                                       **error_context(exc)}, status=exc.status)
+    return redirect("channels:leads")
