@@ -277,3 +277,83 @@ class CustomerMerge(models.Model):
 
     def __str__(self):
         return f"{self.source_id} → {self.target_id}"
+
+
+class PartnerSource(models.Model):
+    """A partner or public channel that passes cases with its own deadlines (CH5): the 12345 hotline, the
+    consumer association, a carrier, a shop's reviews."""
+
+    class Kind(models.TextChoices):
+        HOTLINE_12345 = "12345", _("12345 government hotline")
+        CONSUMER_ASSOCIATION = "consumer_assoc", _("Consumer association")
+        CARRIER = "partner", _("Carrier or channel partner")
+        REVIEW = "review", _("Shop reviews")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    ack_hours = models.PositiveIntegerField(_("sign for within (working hours)"), default=2)
+    finish_days = models.PositiveIntegerField(_("finish within (working days)"), default=5)
+    calendar = models.ForeignKey("sla.BusinessCalendar", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+", verbose_name=_("business calendar"))
+    ticket_type = models.CharField(_("ticket type code"), max_length=50, default="inquiry")
+    team = models.ForeignKey("accounts.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("team"))
+    result_email = models.EmailField(_("send results to"), blank=True,
+                                     help_text=_("Empty: the result workbook is downloaded and uploaded by hand."))
+    enabled = models.BooleanField(_("enabled"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("partner source")
+        verbose_name_plural = _("partner sources")
+
+    def __str__(self):
+        return self.name
+
+
+class ResultBatch(models.Model):
+    """One workbook of results sent back to a partner, and the partner's acknowledgement of it."""
+
+    source = models.ForeignKey(PartnerSource, on_delete=models.PROTECT, related_name="batches")
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    cases = models.PositiveIntegerField(default=0)
+    path = models.CharField(max_length=300, blank=True)  # the workbook, under files.root()
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledgement = models.CharField(max_length=200, blank=True)  # the partner's receipt number or note
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("result batch")
+        verbose_name_plural = _("result batches")
+
+    def __str__(self):
+        return f"{self.source_id}/{self.pk}"
+
+
+class PartnerCase(models.Model):
+    """A case passed by a partner, with the partner's deadlines beside kefu's own SLA clocks."""
+
+    source = models.ForeignKey(PartnerSource, on_delete=models.PROTECT, related_name="cases")
+    external_id = models.CharField(max_length=100)
+    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="+")
+    received_at = models.DateTimeField()
+    ack_due_at = models.DateTimeField()
+    finish_due_at = models.DateTimeField()
+    acked_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    result = models.TextField(blank=True)
+    batch = models.ForeignKey(ResultBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["finish_due_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["source", "external_id"], name="partner_case_once")]
+        # The overdue list reads open cases by deadline (STYLE §4: a deadline column with an index).
+        indexes = [models.Index(fields=["finished_at", "finish_due_at"], name="partner_case_due"),
+                   models.Index(fields=["acked_at", "ack_due_at"], name="partner_case_ack_due")]
+        verbose_name = _("partner case")
+        verbose_name_plural = _("partner cases")
+
+    def __str__(self):
+        return f"{self.source_id}:{self.external_id}"

@@ -35,3 +35,11 @@ def sweep_outbound() -> None:
     """Every five minutes: replies a dead worker left half-sent are queued again."""
     for outbound_id in outbound.requeue_stalled():
         deliver_outbound(outbound_id)
+
+
+@db_task(retries=RETRIES, retry_delay=RETRY_DELAY)
+def mail_partner_results(batch_id: int) -> None:
+    """Mail a partner's result workbook; an SMTP failure is retried by huey."""
+    from kefu.channels.partners.services import send_batch_mail
+
+    send_batch_mail(batch_id=batch_id)

@@ -58,6 +58,7 @@ NAV: list[NavItem] = [
     NavItem("reports:callbacks", _("Callback report"), _reads_reports),
     NavItem("channels:setup", _("Channels"), lambda u: u.can_administer()),
     NavItem("channels:leads", _("Lead customers"), _handles),
+    NavItem("channels:partners", _("Partner cases"), _handles),
     NavItem("packs:settings", _("Industry packs"), lambda u: u.role == Role.ADMIN),
 ]
 
