@@ -70,3 +70,6 @@ CAN_ADMINISTER = frozenset({Role.ADMIN})
 CAN_MANAGE_KNOWLEDGE = frozenset({
     Role.INFO_DESK, Role.TEAM_LEAD, Role.SUPERVISOR, Role.MANAGER, Role.DIRECTOR, Role.ADMIN,
 })
+
+# Who sees bonus and revenue figures (奖金分配, seed 002: the supervisor and deputy supervisor allocate bonuses).
+CAN_SEE_BONUS = frozenset({Role.SUPERVISOR, Role.MANAGER, Role.DIRECTOR, Role.ADMIN})
