@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "kefu.chat",
     "kefu.demo",
     "kefu.bench",
+    "kefu.channels",
 ]
 
 MIDDLEWARE = [

@@ -27,6 +27,7 @@ urlpatterns = [
     path("reports/", include("kefu.reports.urls")),
     path("chat/", include("kefu.chat.urls")),
     path("presence/", include("kefu.presence.urls")),
+    path("channels/", include("kefu.channels.urls")),
     path("workforce/", include("kefu.workforce.urls")),
     path("packs/", include("kefu.packs.urls")),
     path("setup/", include("kefu.provision.urls")),

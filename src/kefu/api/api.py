@@ -21,6 +21,7 @@ from kefu.accounts.api import router as accounts_router  # noqa: E402
 from kefu.briefing.api import router as briefing_router  # noqa: E402
 from kefu.callbacks.api import router as callbacks_router  # noqa: E402
 from kefu.campaigns.api import router as campaigns_router  # noqa: E402
+from kefu.channels.api import router as channels_router  # noqa: E402
 from kefu.chat.api import router as chat_router  # noqa: E402
 from kefu.cti.api import router as cti_router  # noqa: E402
 from kefu.customers.api import router as customers_router  # noqa: E402
@@ -65,4 +66,5 @@ api.add_router("/v1/presence", presence_router)
 api.add_router("/v1/chat", chat_router)
 api.add_router("/v1/workforce", workforce_router)
 api.add_router("/v1/packs", packs_router)
+api.add_router("/v1/channels", channels_router)
 api.add_router("/v1/setup", provision_router)

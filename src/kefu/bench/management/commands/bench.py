@@ -11,7 +11,7 @@ from kefu.bench.common import Progress, dump_json
 RUNNERS = {"tickets": "kefu.bench.tickets", "sla": "kefu.sla.bench", "ui": "kefu.web.bench",
            "knowledge": "kefu.knowledge.bench",
            "search": "kefu.search.bench", "chat": "kefu.bench.chat", "wfm": "kefu.bench.wfm",
-           "quality": "kefu.bench.quality"}
+           "quality": "kefu.bench.quality", "channels": "kefu.bench.channels"}
 
 
 def _positive(value: str) -> int:
@@ -55,6 +55,12 @@ class Command(BaseCommand):
                           help="mean seconds between a chat's rounds (the visitor writes, the agent answers)")
         chat.add_argument("--agents", type=_positive, default=500, help="agents available when routing is timed")
         chat.add_argument("--idle", type=_positive, default=500, help="idle streams opened to weigh memory")
+        channels = sub.add_parser("channels", help="inbound email, signed webhook with retries, CTI events, "
+                                                   "memory of a mail with a large attachment")
+        channels.add_argument("--emails", type=_positive, default=10_000, help="inbound emails")
+        channels.add_argument("--webhooks", type=_positive, default=5_000, help="webhook messages (each sent twice)")
+        channels.add_argument("--cti", type=_positive, default=3_000, help="CTI call events")
+        channels.add_argument("--attachment-mb", type=_positive, default=20, help="size of the large attachment")
         wfm = sub.add_parser("wfm", help="Erlang staffing, the weekly schedule and the forecast backtest")
         wfm.add_argument("--peak", type=_positive, default=120, help="agents required at the busiest quarter-hour")
         wfm.add_argument("--time-limit", type=float, default=30.0, help="seconds allowed to each solver stage")
@@ -64,7 +70,7 @@ class Command(BaseCommand):
         quality.add_argument("--stored", type=_positive, default=10_000, help="of them written as contacts")
         quality.add_argument("--agents", type=_positive, default=500, help="agents (teams of 20)")
         quality.add_argument("--contacts", type=_positive, default=1_000_000, help="contacts (tickets) in the month")
-        for bench in (tickets, sla, ui, knowledge, search, chat, wfm, quality):
+        for bench in (tickets, sla, ui, knowledge, search, chat, wfm, quality, channels):
             bench.add_argument("--samples", type=_positive, default=500, help="measured queries per figure")
             bench.add_argument("--seed", type=int, default=2026, help="random seed: same seed, same data")
             bench.add_argument("--db", default=None,
