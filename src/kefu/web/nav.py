@@ -10,7 +10,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from kefu.accounts.roles import CAN_HANDLE_TICKETS, CAN_MANAGE_KNOWLEDGE, CAN_SUPERVISE, Role
+from kefu.accounts.roles import CAN_MANAGE_KNOWLEDGE
 
 
 @dataclass(frozen=True)
@@ -28,30 +28,30 @@ def _reads_reports(user) -> bool:
 
 
 def _handles(user) -> bool:
-    return user.role in CAN_HANDLE_TICKETS and user.role != Role.FIELD_CREW
+    return user.can_take_calls()
 
 
 def _decides(user) -> bool:
-    return user.role in (Role.MANAGER, Role.DIRECTOR, Role.ADMIN)
+    return user.can_decide_referrals()
 
 
 NAV: list[NavItem] = [
     NavItem("tickets:mine", _("My tickets"), _handles, "m"),
     NavItem("tickets:team", _("Team queue"), _handles, "q"),
-    NavItem("tickets:all", _("All tickets"), lambda u: u.role != Role.FIELD_CREW),
+    NavItem("tickets:all", _("All tickets"), lambda u: not u.works_in_field()),
     NavItem("tickets:new", _("New ticket"), _handles, "n"),
     NavItem("callbacks:queue", _("Callbacks"), _handles, "h"),
-    NavItem("customers:list", _("Customers"), lambda u: u.role != Role.FIELD_CREW, "c"),
-    NavItem("tickets:board", _("Queue board"), lambda u: u.role in CAN_SUPERVISE),
-    NavItem("tickets:field", _("Field work"), lambda u: u.role == Role.FIELD_CREW),
+    NavItem("customers:list", _("Customers"), lambda u: not u.works_in_field(), "c"),
+    NavItem("tickets:board", _("Queue board"), lambda u: u.can_supervise()),
+    NavItem("tickets:field", _("Field work"), lambda u: u.works_in_field()),
     NavItem("tickets:referrals", _("Referrals to decide"), _decides),
-    NavItem("knowledge:list", _("Knowledge base"), lambda u: u.role != Role.FIELD_CREW, "k"),
+    NavItem("knowledge:list", _("Knowledge base"), lambda u: not u.works_in_field(), "k"),
     NavItem("memos:mine", _("My memos"), _handles),
     NavItem("memos:inbox", _("Memo inbox"), lambda u: u.role in CAN_MANAGE_KNOWLEDGE),
-    NavItem("briefing:list", _("Daily briefing"), lambda u: u.role != Role.FIELD_CREW, "b"),
+    NavItem("briefing:list", _("Daily briefing"), lambda u: not u.works_in_field(), "b"),
     NavItem("search:search", _("Search"), lambda u: True, "s"),
-    NavItem("surveys:manage", _("Surveys"), lambda u: u.role in CAN_SUPERVISE),
-    NavItem("campaigns:index", _("Campaigns"), lambda u: u.role in CAN_SUPERVISE),
+    NavItem("surveys:manage", _("Surveys"), lambda u: u.can_supervise()),
+    NavItem("campaigns:index", _("Campaigns"), lambda u: u.can_supervise()),
     NavItem("campaigns:mine", _("My calls"), _handles),
     NavItem("reports:callbacks", _("Callback report"), _reads_reports),
 ]

@@ -15,7 +15,6 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from kefu.accounts import throttle
-from kefu.accounts.roles import CAN_SUPERVISE, Role
 from kefu.core.errors import ServiceError
 from kefu.web import services
 
@@ -59,10 +58,9 @@ class LogoutView(auth_views.LogoutView):
 @login_required
 def home(request):
     """Agents land on their own tickets, team leads and above on the board, field crews on their work."""
-    role = request.user.role
-    if role == Role.FIELD_CREW:
+    if request.user.works_in_field():
         return redirect("tickets:field")
-    if role in CAN_SUPERVISE:
+    if request.user.can_supervise():
         return redirect("tickets:board")
     return redirect("tickets:mine")
 

@@ -8,9 +8,9 @@ from django.core.management.base import BaseCommand
 from kefu.bench.common import Progress, dump_json
 
 # Subcommand → module with run(options, progress) -> dict and summary(result) -> str.
-RUNNERS = {"tickets": "kefu.bench.tickets", "sla": "kefu.sla.bench", "ui": "kefu.web.bench",
-           "knowledge": "kefu.knowledge.bench",
-           "search": "kefu.search.bench"}
+RUNNERS = {"tickets": "kefu.bench.tickets", "sla": "kefu.bench.sla", "ui": "kefu.bench.ui",
+           "knowledge": "kefu.bench.knowledge",
+           "search": "kefu.search.bench", "load": "kefu.bench.load"}
 
 
 def _positive(value: str) -> int:
@@ -47,7 +47,12 @@ class Command(BaseCommand):
         knowledge.add_argument("--articles", type=_positive, default=2_000, help="published articles")
         search = sub.add_parser("search", help="keyword search latency, index build rate and size, precision@5")
         search.add_argument("--n", type=_positive, default=1_000_000, help="tickets in the index")
-        for bench in (tickets, sla, ui, knowledge, search):
+        load = sub.add_parser("load", help="simulated agents over HTTP against gunicorn and the huey worker")
+        load.add_argument("--agents", type=_positive, default=50, help="agents working at once")
+        load.add_argument("--minutes", type=float, default=3.0, help="how long they work")
+        load.add_argument("--pace", type=float, default=5.0, help="seconds between one agent's actions (mean)")
+        load.add_argument("--workers", type=_positive, default=5, help="gunicorn workers")
+        for bench in (tickets, sla, ui, knowledge, search, load):
             bench.add_argument("--samples", type=_positive, default=500, help="measured queries per figure")
             bench.add_argument("--seed", type=int, default=2026, help="random seed: same seed, same data")
             bench.add_argument("--db", default=None,
