@@ -103,10 +103,11 @@ class Agent(threading.Thread):
     def status(self) -> None:
         pk = self._ticket()
         ticket = self.client.json("GET", f"/api/v1/tickets/{pk}")
-        to = {"assigned": "in_progress", "in_progress": "waiting_customer",
-              "waiting_customer": "in_progress"}.get(ticket["status"])
-        if to is None:
+        # Back and forth between working on it and waiting for someone else: the ticket stays open all run.
+        allowed = [s for s in ("in_progress", "waiting_other") if s in ticket["allowed_transitions"]]
+        if not allowed:
             return
+        to = self.rng.choice(allowed)
         status, _data = self.client.request("POST", f"/api/v1/tickets/{pk}/transition",
                                             {"version": ticket["version"], "to": to})
         if status == 409:  # a colleague's change came first: a right answer, not an error

@@ -16,7 +16,7 @@ def test_bench_tickets_reports_figures_and_creates_every_ticket(tmp_path):
     env["KEFU_DATA_DIR"] = str(tmp_path / "data")
     cmd = [sys.executable, "-m", "kefu", "bench", "tickets", "--n", "200", "--api-n", "50", "--samples", "20",
            "--db", str(db), "--keep", "--json-only"]
-    done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120, check=False)  # noqa: S603
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600, check=False)  # noqa: S603
     assert done.returncode == 0, done.stderr[-3000:]
     assert "service create" not in done.stderr  # --json-only: no progress lines
     result = json.loads(done.stdout)
