@@ -8,10 +8,10 @@ from django.core.management.base import BaseCommand
 from kefu.bench.common import Progress, dump_json
 
 # Subcommand → module with run(options, progress) -> dict and summary(result) -> str.
-RUNNERS = {"tickets": "kefu.bench.tickets", "sla": "kefu.sla.bench", "ui": "kefu.web.bench",
-           "knowledge": "kefu.knowledge.bench",
-           "search": "kefu.search.bench", "chat": "kefu.bench.chat", "wfm": "kefu.bench.wfm",
-           "quality": "kefu.bench.quality", "channels": "kefu.bench.channels"}
+RUNNERS = {"tickets": "kefu.bench.tickets", "sla": "kefu.bench.sla", "ui": "kefu.bench.ui",
+           "knowledge": "kefu.bench.knowledge", "search": "kefu.search.bench", "load": "kefu.bench.load",
+           "chat": "kefu.bench.chat", "wfm": "kefu.bench.wfm", "quality": "kefu.bench.quality",
+           "channels": "kefu.bench.channels"}
 
 
 def _positive(value: str) -> int:
@@ -70,7 +70,12 @@ class Command(BaseCommand):
         quality.add_argument("--stored", type=_positive, default=10_000, help="of them written as contacts")
         quality.add_argument("--agents", type=_positive, default=500, help="agents (teams of 20)")
         quality.add_argument("--contacts", type=_positive, default=1_000_000, help="contacts (tickets) in the month")
-        for bench in (tickets, sla, ui, knowledge, search, chat, wfm, quality, channels):
+        load = sub.add_parser("load", help="simulated agents over HTTP against gunicorn and the huey worker")
+        load.add_argument("--agents", type=_positive, default=50, help="agents working at once")
+        load.add_argument("--minutes", type=float, default=3.0, help="how long they work")
+        load.add_argument("--pace", type=float, default=5.0, help="seconds between one agent's actions (mean)")
+        load.add_argument("--workers", type=_positive, default=5, help="gunicorn workers")
+        for bench in (tickets, sla, ui, knowledge, search, load, chat, wfm, quality, channels):
             bench.add_argument("--samples", type=_positive, default=500, help="measured queries per figure")
             bench.add_argument("--seed", type=int, default=2026, help="random seed: same seed, same data")
             bench.add_argument("--db", default=None,

@@ -49,8 +49,8 @@ def _insert(model, template, overrides: tuple[str, ...], rows, progress: Progres
 def _load(n: int, now: dt.datetime, rng: random.Random, progress: Progress) -> dict:
     from django.db import transaction
 
+    from kefu.demo.world import build_world
     from kefu.sla.models import SlaPolicy, TicketClock
-    from kefu.testing import build_world
     from kefu.tickets.models import Ticket, TicketType
 
     world = build_world()

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from kefu.bench.common import Progress, bench_database, latency, peak_rss_mb
 from kefu.bench.server import ApiServer
-from kefu.sla.bench import _insert
+from kefu.bench.sla import _insert
 
 TARGET_P95_MS = 80
 OPEN_SHARE = 0.3
@@ -23,9 +23,9 @@ def _load(n: int, now: dt.datetime, rng: random.Random, progress: Progress) -> d
     """n tickets over two teams and four people, with their creation events and resolution clocks, loaded with
     multi-row inserts (the services' own speed is `kefu bench tickets`; this bench is about reading)."""
     from kefu.customers.models import Customer
+    from kefu.demo.world import build_world
     from kefu.sla.models import ClockState, SlaPolicy, TicketClock
     from kefu.sla.summary import refresh as refresh_summaries
-    from kefu.testing import build_world
     from kefu.tickets.lifecycle import Status
     from kefu.tickets.models import EventCode, Ticket, TicketEvent, TicketType
 
