@@ -62,6 +62,9 @@ CAN_EDIT_CUSTOMERS = frozenset({
 # Who may merge tickets, bulk import and see the whole center's exports.
 CAN_SUPERVISE = frozenset({Role.TEAM_LEAD, Role.SUPERVISOR, Role.MANAGER, Role.DIRECTOR, Role.ADMIN})
 
+# Who decides what falls outside the center's remit (TK8: a request passed to the manager).
+CAN_DECIDE_REFERRALS = frozenset({Role.MANAGER, Role.DIRECTOR, Role.ADMIN})
+
 # Who sets up the center: departments, teams, users, ticket types.
 CAN_ADMINISTER = frozenset({Role.ADMIN})
 
@@ -70,3 +73,6 @@ CAN_ADMINISTER = frozenset({Role.ADMIN})
 CAN_MANAGE_KNOWLEDGE = frozenset({
     Role.INFO_DESK, Role.TEAM_LEAD, Role.SUPERVISOR, Role.MANAGER, Role.DIRECTOR, Role.ADMIN,
 })
+
+# Who sees bonus and revenue figures (奖金分配, seed 002: the supervisor and deputy supervisor allocate bonuses).
+CAN_SEE_BONUS = frozenset({Role.SUPERVISOR, Role.MANAGER, Role.DIRECTOR, Role.ADMIN})

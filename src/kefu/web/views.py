@@ -15,7 +15,6 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from kefu.accounts import throttle
-from kefu.accounts.roles import CAN_SUPERVISE, Role
 from kefu.core.errors import ServiceError
 from kefu.web import services
 
@@ -58,12 +57,16 @@ class LogoutView(auth_views.LogoutView):
 
 @login_required
 def home(request):
-    """Agents land on their own tickets, team leads and above on the board, field crews on their work."""
-    role = request.user.role
-    if role == Role.FIELD_CREW:
+    """Agents land on their own tickets, team leads and above on the board, field crews on their work, QA on
+    their inspection queue."""
+    from kefu.quality.access import can_inspect
+
+    if request.user.works_in_field():
         return redirect("tickets:field")
-    if role in CAN_SUPERVISE:
+    if request.user.can_supervise():
         return redirect("tickets:board")
+    if not request.user.can_handle_tickets() and can_inspect(request.user):  # 质检员: their inspection queue
+        return redirect("quality:queue")
     return redirect("tickets:mine")
 
 
