@@ -6,3 +6,8 @@ class KnowledgeConfig(AppConfig):
     name = "kefu.knowledge"
     label = "knowledge"
     verbose_name = _("Knowledge base")
+
+    def ready(self):
+        from kefu.knowledge.indexing import register
+
+        register()

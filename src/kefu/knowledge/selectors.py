@@ -4,8 +4,8 @@ import difflib
 import re
 from functools import lru_cache
 
-from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce, StrIndex
+from django.db.models import Count, F, Q, Value
+from django.db.models.functions import StrIndex
 from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +16,7 @@ from kefu.knowledge.models import Article, ArticleEvent, ArticleFeedback, Articl
 from kefu.knowledge.services import load_article
 
 MAX_PAGE_SIZE = 100
+SUGGEST_AS_TYPED = 60  # characters of a ticket's text searched as they are; a longer text by its main words
 
 
 def _page(page: int, page_size: int) -> tuple[int, int]:
@@ -68,12 +69,29 @@ def _text_filter(qs, q: str, *, published: bool):
     return qs
 
 
+def _ranked(user, q: str, limit: int = 200) -> list[int]:
+    """Article ids for `q` from the one search engine (kefu.search), best first, among those `user` may read
+    (None: the public help center's)."""
+    from kefu.search.selectors import search
+
+    hits = search(user, q, kinds=["article"], page_size=limit).hits
+    return [h.object_id for h in hits]
+
+
+def _in_order(qs, ids: list[int], offset: int, size: int) -> tuple[int, list[int]]:
+    kept = set(qs.filter(pk__in=ids).values_list("pk", flat=True))
+    ordered = [pk for pk in ids if pk in kept]
+    return len(ordered), ordered[offset:offset + size]
+
+
 def list_articles(user, *, q: str = "", category_id: int | None = None, tag: str = "", status: str = "",
                   audience: str = "", page: int = 1, page_size: int = 20) -> tuple[int, list[Article]]:
-    """Articles the user may see; readers search the published copy, managers the working copy."""
+    """Articles the user may see; readers' words are searched (ranked) in the published copies by the search
+    engine, managers' in the working copies (drafts are not in the index)."""
     manager = can_manage_knowledge(user)
     qs = Article.objects.visible_to(user)
-    qs = _text_filter(qs, q, published=not manager)
+    if manager:
+        qs = _text_filter(qs, q, published=False)
     if category_id:
         qs = qs.filter(category_id=category_id)
     if tag:
@@ -83,6 +101,9 @@ def list_articles(user, *, q: str = "", category_id: int | None = None, tag: str
     if audience:
         qs = qs.filter(audience=audience)
     offset, size = _page(page, page_size)
+    if q.strip() and not manager:
+        total, ids = _in_order(qs, _ranked(user, q), offset, size)
+        return total, _with_counts(_fetch(ids, "author"))
     total = qs.count()
     ids = list(qs.order_by("-is_faq", "-updated_at", "-id").values_list("pk", flat=True)[offset:offset + size])
     return total, _with_counts(_fetch(ids, "author"))
@@ -165,10 +186,14 @@ def diff_revisions(user, article_id: int, a: int, b: int) -> dict:
 
 def public_articles(*, q: str = "", category_id: int | None = None, page: int = 1,
                     page_size: int = 20) -> tuple[int, list[Article]]:
-    qs = _text_filter(Article.objects.public(), q, published=True)
+    """Published public articles; words are searched (ranked) by the search engine."""
+    qs = Article.objects.public()
     if category_id:
         qs = qs.filter(category_id=category_id)
     offset, size = _page(page, page_size)
+    if q.strip():
+        total, ids = _in_order(qs, _ranked(None, q), offset, size)
+        return total, _fetch(ids)
     total = qs.count()
     ids = list(qs.order_by("-is_faq", "-published_at", "-id").values_list("pk", flat=True)[offset:offset + size])
     return total, _fetch(ids)
@@ -215,26 +240,15 @@ def terms_of(text: str, limit: int = 12) -> list[str]:
 
 
 def suggest_articles(user, text: str, limit: int = 5) -> list[Article]:
-    """The published articles most relevant to `text` that the user may read.
-
-    Term overlap over the published copies, scored in the database: a term in the title counts 3, in the
-    summary 2, in the text 1, a matching tag 3; FAQ and then newer articles break ties. One function, so it
-    can switch to the search index (kefu.search) without its callers changing."""
-    terms = terms_of(text, limit=8)
-    if not terms or limit <= 0:
+    """The published articles most relevant to `text` that the user may read: the text's distinctive words
+    searched by the one search engine (kefu.search), so suggestions rank as the search page does: a short text
+    is searched as typed (its words, their synonyms and the whole phrase), a long one by its most frequent words."""
+    text = " ".join((text or "").split())
+    query = text if len(text) <= SUGGEST_AS_TYPED else " ".join(terms_of(text, limit=8))
+    if not query or limit <= 0:
         return []
-    score = Value(0)
-    for term in terms:
-        for field, weight in (("title", 3), ("summary", 2), ("body", 1)):
-            score = score + Case(When(_has(f"published_revision__{field}", term), then=Value(weight)),
-                                 default=Value(0))
-    tag_hits = Subquery(Article.tags.through.objects.filter(article_id=OuterRef("pk"), tag__name__in=terms)
-                        .values("article_id").annotate(n=Count("id")).values("n")[:1])
-    score = score + 3 * Coalesce(tag_hits, Value(0))
-    # No WHERE score > 0: the database would compute the score twice; zero scores are dropped here instead.
-    top = (Article.objects.visible_to(user).filter(published_revision__isnull=False).annotate(score=score)
-           .order_by("-score", "-is_faq", "-id").values_list("pk", "score")[:limit])
-    return _fetch([pk for pk, points in top if points > 0])
+    ids = _ranked(user, query, limit)
+    return _fetch(ids)
 
 
 def article_out(user, article: Article) -> dict:

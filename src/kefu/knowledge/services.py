@@ -11,6 +11,7 @@ from kefu.accounts.models import User
 from kefu.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from kefu.core.store import load_visible, save_versioned, stale
 from kefu.knowledge.access import is_staff_user, require_knowledge_manager
+from kefu.knowledge.indexing import index_article
 from kefu.knowledge.models import (
     Article,
     ArticleEvent,
@@ -77,6 +78,9 @@ def _clean(data: ArticleInput) -> dict:
 def _event(article: Article, code: str, *, actor, at: datetime, params: dict | None = None) -> None:
     ArticleEvent.objects.create(article=article, code=code, revision=article.current_revision, params=params or {},
                                 actor=actor if getattr(actor, "pk", None) else None, created_at=at)
+    # The search index holds the published copy: written in the same transaction, so it never shows a change
+    # that was rolled back.
+    index_article(article.pk)
 
 
 def _revision(article: Article, *, actor, at: datetime, restored_from: int | None = None) -> ArticleRevision:

@@ -1,48 +1,57 @@
-"""Snippets with highlighted matches, built the same way on both backends.
+"""Snippets with highlighted matches, and the reasons a result matched, built the same way on both backends.
 
-Stored text is escaped piece by piece and only our own <mark> tags are added, so a reply containing
-<script> shows as text. Phones inside the text are masked first, so a snippet never shows a full number:
-a search for the tail 1234 highlights the tail of 138****1234.
+Matches are found in the folded text (kefu.search.fold keeps its length), so 賬單 is marked where 账单 was
+searched, ＪＤ２０２６ where jd2026 was, and a synonym or domain word where it stands. Stored text is escaped piece
+by piece and only our own <mark> tags are added, so a reply containing <script> shows as text. Phones inside the
+text are masked first: a search for the tail 1234 highlights the tail of 138****1234.
 """
 
 import re
 from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
-from kefu.search.text import _CJK_RUN, Term, mask_phones
+from kefu.search.fold import fold
+from kefu.search.query import Alt
+from kefu.search.text import PINYIN, mask_phones
 
 WIDTH = 120
 LEAD = 24  # characters of context kept before the first match
+_SEP = r"[ \-]?"
 
 
-def _patterns(terms: list[Term]) -> re.Pattern | None:
-    parts = set()
-    for term in terms:
-        if term.negated:
-            continue
-        for alt in term.alternatives:
-            if alt.stream == "grams" or _CJK_RUN.fullmatch(term.text):
-                parts.add(re.escape(term.text))
-            else:
-                # English words and numbers: at the start of a word, a prefix when the query allows it.
-                body = r"\W*".join(re.escape(t) for t in alt.tokens)
-                parts.add(r"(?<![0-9A-Za-z])" + body + (r"[0-9A-Za-z]*" if alt.prefix else r"(?![0-9A-Za-z])"))
+def _pattern(alt: Alt) -> str | None:
+    if alt.why in ("pinyin", "ticket"):
+        return None
+    if alt.why == "number":
+        token = alt.tokens[0]
+        body = _SEP.join(re.escape(ch) for ch in token)
+        return r"(?<![0-9a-z])" + body + r"(?![0-9a-z])|" + re.escape(token) + r"(?![0-9a-z])"
+    if alt.show and not alt.show.isascii():
+        return re.escape(alt.show)
+    body = r"\W*".join(re.escape(tok) for tok in alt.tokens)
+    # English words: at the start of a word; a stem or a prefix also marks the rest of the word.
+    return r"(?<![0-9a-z])" + body + r"[0-9a-z]*"
+
+
+def _compile(alts: list[Alt]) -> re.Pattern | None:
+    parts = {p for alt in alts if (p := _pattern(alt))}
     if not parts:
         return None
-    return re.compile("|".join(sorted(parts, key=len, reverse=True)), re.IGNORECASE)
+    return re.compile("|".join(sorted(parts, key=len, reverse=True)))
 
 
 def _spans(text: str, pattern: re.Pattern | None) -> list[tuple[int, int]]:
     if pattern is None:
         return []
-    return [(m.start(), m.end()) for m in pattern.finditer(text) if m.end() > m.start()]
+    return [(m.start(), m.end()) for m in pattern.finditer(fold(text)) if m.end() > m.start()]
 
 
 def _render(text: str, spans: list[tuple[int, int]], start: int, end: int) -> str:
     out, pos = [], start
     for a, b in spans:
-        if b <= start or a >= end:
+        if b <= start or a >= end or a < pos:
             continue
         a, b = max(a, start), min(b, end)
         out.append(escape(text[pos:a]))
@@ -52,16 +61,16 @@ def _render(text: str, spans: list[tuple[int, int]], start: int, end: int) -> st
     return "".join(out)
 
 
-def highlight(text: str, terms: list[Term]) -> SafeString:
+def highlight(text: str, alts: list[Alt]) -> SafeString:
     """The whole (short) text, escaped, with matches marked: for titles and names."""
     text = mask_phones(text)
-    return mark_safe(_render(text, _spans(text, _patterns(terms)), 0, len(text)))  # noqa: S308 (escaped above)
+    return mark_safe(_render(text, _spans(text, _compile(alts)), 0, len(text)))  # noqa: S308 (escaped above)
 
 
-def snippet(text: str, terms: list[Term], width: int = WIDTH) -> SafeString:
+def snippet(text: str, alts: list[Alt], width: int = WIDTH) -> SafeString:
     """About `width` characters around the densest cluster of matches, escaped, matches marked."""
     text = re.sub(r"\s+", " ", mask_phones(text)).strip()
-    spans = _spans(text, _patterns(terms))
+    spans = _spans(text, _compile(alts))
     if not spans:
         start = 0
     else:
@@ -72,3 +81,18 @@ def snippet(text: str, terms: list[Term], width: int = WIDTH) -> SafeString:
     end = min(len(text), start + width)
     html = _render(text, spans, start, end)
     return mark_safe(("…" if start else "") + html + ("…" if end < len(text) else ""))  # noqa: S308
+
+
+def reasons(alts: list[Alt]) -> list[str]:
+    """Why a result matched beyond the words typed: a synonym, the domain sense, a name's pinyin, the number."""
+    out = []
+    for alt in alts:
+        if alt.why == "synonym":
+            out.append(_("synonym: %(word)s") % {"word": alt.show})
+        elif alt.why == "sense":
+            out.append(_("meaning: %(word)s") % {"word": alt.show})
+        elif alt.why == "pinyin":
+            out.append(_("pinyin: %(word)s") % {"word": alt.tokens[0].removeprefix(PINYIN)})
+        elif alt.why == "ticket":
+            out.append(_("ticket number %(number)s") % {"number": alt.tokens[0].upper()})
+    return list(dict.fromkeys(out))

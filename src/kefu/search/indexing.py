@@ -26,7 +26,8 @@ class DocumentInput:
     object_id: int
     title: str
     body: str = ""
-    keywords: list[str] | None = None  # extra exact tokens: numbers, codes, pinyin
+    keywords: list[str] | None = None  # extra text of the title's weight: numbers, codes, names
+    keys: list[str] | None = None  # ready-made tokens (pinyin, ticket number), indexed as they are
     status: str = ""
     ticket_type_id: int | None = None
     team_id: int | None = None
@@ -40,8 +41,8 @@ def build_row(doc: DocumentInput, *, now: datetime | None = None) -> SearchDocum
     keywords = [k for word in (doc.keywords or []) for k in t.words(word)]
     return SearchDocument(
         kind=doc.kind, object_id=doc.object_id, title=doc.title[:300], body=doc.body,
-        title_words=" ".join(t.words(doc.title) + keywords),
-        body_words=" ".join(t.words(doc.body) + t.phones_in(doc.body)),
+        title_words=" ".join(t.words(doc.title) + keywords + list(doc.keys or [])),
+        body_words=" ".join(t.words(doc.body)),
         grams=" ".join(t.bigrams(doc.title) + t.bigrams(doc.body)),
         scope=document_scope(doc.kind, doc.audience, doc.access or ()),
         status=doc.status, ticket_type_id=doc.ticket_type_id, team_id=doc.team_id, audience=doc.audience,
@@ -68,25 +69,43 @@ def remove_document(*, kind: str, object_id: int) -> None:
 # ----- tickets -----
 
 def _ticket_queryset():
+    from kefu.customers.models import Customer
     from kefu.tickets.models import Ticket, TicketMessage
 
     return Ticket.objects.select_related("ticket_type").prefetch_related(
         Prefetch("messages", queryset=TicketMessage.objects.order_by("created_at", "id").only(
-            "ticket_id", "body", "created_at")))
+            "ticket_id", "body", "created_at")),
+        Prefetch("customer", queryset=Customer.objects.prefetch_related("contacts", "references")))
+
+
+def _customer_text(customer) -> tuple[list[str], list[str]]:
+    """(words, keys) a customer is found by: name, phones with their tails, addresses, references; never the ID
+    number. A ticket carries its customer's too, so the caller's name, phone or address finds their tickets."""
+    if customer is None:
+        return [], []
+    contacts = list(customer.contacts.all())
+    words = [customer.name, *(c.value for c in contacts),
+             *(r.value for r in customer.references.all())]
+    phones = [tok for c in contacts if c.is_sensitive for tok in t.phone_tokens(c.value)]
+    keys = [*t.pinyin_tokens(customer.name), *phones]
+    return words, keys
 
 
 def ticket_document(ticket) -> DocumentInput:
-    """Title, 5W1H, custom field values and every reply, note and customer message of a ticket.
+    """Title, 5W1H, custom field values, every reply, note and customer message, and the customer's name,
+    phones, addresses and references (kept current: a customer's change re-indexes their tickets).
 
     Internal notes are included: every role that may see a ticket reads its notes on the ticket page too.
     """
     custom = [str(v) for v in (ticket.custom or {}).values() if isinstance(v, str | int) and not isinstance(v, bool)]
-    parts = [ticket.description, ticket.reporter_name, ticket.location, ticket.cause, ticket.handling, *custom,
+    parts = [ticket.description, ticket.location, ticket.cause, ticket.handling, *custom,
              *(m.body for m in ticket.messages.all())]
-    keywords = [ticket.number, ticket.channel_ref, *t.phone_tokens(ticket.contact_phone)]
+    customer_words, customer_keys = _customer_text(ticket.customer if ticket.customer_id else None)
+    keywords = [ticket.number, ticket.channel_ref, ticket.reporter_name, ticket.contact_phone, *customer_words]
+    keys = [*customer_keys, *t.pinyin_tokens(ticket.reporter_name), f"{t.TICKET}{ticket.pk:08d}"]
     return DocumentInput(
         kind=Kind.TICKET, object_id=ticket.pk, title=ticket.title, body="\n".join(p for p in parts if p),
-        keywords=[k for k in keywords if k], status=ticket.status, ticket_type_id=ticket.ticket_type_id,
+        keywords=[k for k in keywords if k], keys=keys, status=ticket.status, ticket_type_id=ticket.ticket_type_id,
         team_id=ticket.team_id, created_at=ticket.created_at, access=ticket_tokens(ticket),
     )
 
@@ -146,35 +165,50 @@ def _customer_queryset():
 
 def customer_document(customer) -> DocumentInput:
     """Name (with pinyin), contacts, references (meter, account, order numbers …) and notes; never the ID number."""
-    contacts = [c.value for c in customer.contacts.all()]
-    references = [r.value for r in customer.references.all()]
-    phones = [tok for c in customer.contacts.all() if c.is_sensitive for tok in t.phone_tokens(c.value)]
-    body = "\n".join(p for p in [*contacts, *references, customer.notes] if p)
+    words, keys = _customer_text(customer)
     return DocumentInput(
-        kind=Kind.CUSTOMER, object_id=customer.pk, title=customer.name, body=body,
-        keywords=[*t.pinyin_tokens(customer.name), *phones], status=customer.status,
+        kind=Kind.CUSTOMER, object_id=customer.pk, title=customer.name,
+        body="\n".join(p for p in [*words[1:], customer.notes] if p),
+        keys=keys, status=customer.status,
         created_at=customer.created_at,
     )
 
 
 def index_customer(customer_id: int) -> None:
-    """Registered with kefu.customers.services.listen: called inside each customer change."""
+    """Registered with kefu.customers.services.listen: called inside each customer change. The customer's
+    tickets carry their name, phones and addresses, so they are marked for re-indexing too."""
+    from kefu.search.pending import mark_many
+    from kefu.tickets.models import Ticket
+
     customer = _customer_queryset().filter(pk=customer_id).first()
     if customer is None:
         remove_document(kind=Kind.CUSTOMER, object_id=customer_id)
     else:
         index_document(customer_document(customer))
+    mark_many(Kind.TICKET, list(Ticket.objects.filter(customer_id=customer_id).values_list("pk", flat=True)))
 
 
 # ----- rebuilding -----
 
 Source = Callable[[int], Iterator[list[DocumentInput]]]
 _sources: dict[str, Source] = {}
+_counts: dict[str, Callable[[], int]] = {}
 
 
-def register_source(kind: str, source: Source) -> None:
-    """Another app (knowledge articles) names how to list its documents, in batches, for `kefu search reindex`."""
+def register_source(kind: str, source: Source, count: Callable[[], int] | None = None) -> None:
+    """Another app (knowledge articles) names how to list its documents, in batches, for `kefu search reindex`,
+    and how to count them (for the rebuild's progress)."""
     _sources[kind] = source
+    if count is not None:
+        _counts[kind] = count
+
+
+def source_total() -> int:
+    """How many objects a full rebuild indexes."""
+    from kefu.customers.models import Customer
+    from kefu.tickets.models import Ticket
+
+    return Ticket.objects.count() + Customer.objects.count() + sum(count() for count in _counts.values())
 
 
 def _batched(queryset, to_doc, batch: int) -> Iterator[list[DocumentInput]]:

@@ -4,6 +4,7 @@ The full-text index itself lives beside this table and is made by a migration fo
 table kept in step by triggers on SQLite, a generated tsvector column with a GIN index on PostgreSQL.
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -71,3 +72,62 @@ class PendingDocument(models.Model):
 
     def __str__(self):
         return f"{self.kind}:{self.object_id}"
+
+
+class VocabularyList(models.TextChoices):
+    THESAURUS = "thesaurus", _("Thesaurus")
+    DOMAIN = "domain", _("Domain dictionary")
+
+
+class Vocabulary(models.Model):
+    """A word list the information desk edits: the thesaurus, or one industry's domain dictionary."""
+
+    list = models.CharField(_("list"), max_length=20, choices=VocabularyList.choices)
+    industry = models.CharField(_("industry"), max_length=20, blank=True)
+    # One entry per line: a group of synonyms (the usual word first), or one word of the trade.
+    text = models.TextField(_("entries"), blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField()
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+
+    class Meta:
+        db_table = "search_vocabulary"
+        constraints = [models.UniqueConstraint(fields=["list", "industry"], name="search_vocabulary_list")]
+        verbose_name = _("search vocabulary")
+        verbose_name_plural = _("search vocabularies")
+
+    def __str__(self):
+        return f"{self.list}:{self.industry}"
+
+
+class ReindexJob(models.Model):
+    """A rebuild of the index in the background (after a vocabulary change), with its progress."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    reason = models.CharField(max_length=20, blank=True)  # a VocabularyList code, or "manual"
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+
+    class Meta:
+        db_table = "search_reindex_job"
+        verbose_name = _("reindex job")
+        verbose_name_plural = _("reindex jobs")
+
+    def __str__(self):
+        return f"reindex {self.pk} {self.status}"
+
+    @property
+    def percent(self) -> int:
+        return min(100, round(100 * self.done / self.total)) if self.total else (100 if self.status == "done" else 0)

@@ -14,7 +14,7 @@ import uuid
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import connections, router, transaction
+from django.db import router, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -25,33 +25,26 @@ DRAIN_DELAY = 1.0  # seconds between a commit and the drain it schedules
 CLAIM_TIMEOUT = timedelta(minutes=5)  # a drain that died holding a claim: its objects are taken over after this
 
 
-def _upsert_sql(connection) -> str:
-    # Marking an object that is already pending clears its claim (see PendingDocument.claim). Identifiers come
-    # from the model's metadata and are quoted; every value is a parameter. SQLite ≥ 3.24 and PostgreSQL.
-    qn, meta = connection.ops.quote_name, PendingDocument._meta
-    table = qn(meta.db_table)
-    return (f"INSERT INTO {table} ({qn('kind')}, {qn('object_id')}, {qn('queued_at')}, {qn('claim')}, "  # noqa: S608
-            f"{qn('claimed_at')}) VALUES (%s, %s, %s, NULL, NULL) ON CONFLICT ({qn('kind')}, {qn('object_id')}) "
-            f"DO UPDATE SET {qn('queued_at')} = excluded.{qn('queued_at')}, {qn('claim')} = NULL, "
-            f"{qn('claimed_at')} = NULL")
-
-
-_sql: dict = {}
-
-
 def mark(kind: str, object_id: int, *, now: datetime | None = None) -> None:
     """Mark an object's document out of date, inside the transaction that changed the object."""
-    connection = connections[router.db_for_write(PendingDocument)]
-    key = (connection.alias, connection.vendor)
-    if key not in _sql:
-        _sql[key] = _upsert_sql(connection)
-    at = connection.ops.adapt_datetimefield_value(now or timezone.now())
-    with connection.cursor() as cursor:
-        cursor.execute(_sql[key], [kind, object_id, at])
+    mark_many(kind, [object_id], now=now)
+
+
+def mark_many(kind: str, object_ids: list[int], *, now: datetime | None = None) -> None:
+    """Mark several objects of one kind out of date (a customer's tickets after the customer changed).
+
+    Marking an object that is already pending clears its claim (see PendingDocument.claim): one INSERT … ON
+    CONFLICT DO UPDATE."""
+    if not object_ids:
+        return
+    at = now or timezone.now()
+    PendingDocument.objects.bulk_create(
+        [PendingDocument(kind=kind, object_id=pk, queued_at=at) for pk in object_ids], batch_size=500,
+        update_conflicts=True, unique_fields=["kind", "object_id"], update_fields=["queued_at", "claim", "claimed_at"])
     if getattr(settings, "SEARCH_INDEX_INLINE", False):
         drain()
     else:
-        transaction.on_commit(_schedule, using=connection.alias, robust=True)
+        transaction.on_commit(_schedule, using=router.db_for_write(PendingDocument), robust=True)
 
 
 # ----- scheduling the drain -----

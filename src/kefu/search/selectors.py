@@ -1,5 +1,6 @@
 """Searching: what the user may see, matched, counted up to a cap, ranked, and shown with snippets."""
 
+import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -7,25 +8,19 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.safestring import SafeString
 
 from kefu.search.backends import backend_for
-from kefu.search.highlight import highlight, snippet
+from kefu.search.highlight import highlight, reasons, snippet
 from kefu.search.models import Audience, Kind, SearchDocument
+from kefu.search.query import parse_query
+from kefu.search.ranking import Candidate, score
 from kefu.search.scope import access_for
-from kefu.search.text import Term, parse_query
+from kefu.search.text import bigrams
 
 PAGE_SIZE = 20
 MAX_PAGE = 50
-# Counting every match of a very common word over millions of documents costs as much as reading them all, so the
-# count stops here and the page says "10,000+", as web search engines do.
-COUNT_CAP = 10_000
-# Scoring is per matching document too, so a word with more matches than this is ranked among its newest
-# RANK_WINDOW matches only (an agent narrows such a search with a second word or a filter). Such a window is
-# ordered title matches first, newest first: bm25 would walk the word's whole posting list, ts_rank read every
-# window document's vectors.
-RANK_WINDOW = 1_000
-# A search with conditions (a role that sees part of the tickets, a filter) tests each match against them — a
-# merge with the scope tokens' posting lists, or a lookup per match in a table of millions — so its count stops
-# sooner, at "1,000+"; so does every search on a database that cannot count on its index alone (PostgreSQL).
-CONDITIONED_COUNT_CAP = 1_000
+# The newest CANDIDATES matches of a query are its candidates (a query matching more is narrowed by a second word
+# or a filter); the database pre-ranks them and the best RESCORED are scored by kefu.search.ranking.
+CANDIDATES = 500
+RESCORED = 150
 
 
 @dataclass
@@ -39,6 +34,7 @@ class Hit:
     score: float
     status: str = ""
     created_at: datetime | None = None
+    reasons: list[str] = field(default_factory=list)
 
     def get_kind_display(self) -> str:
         return str(Kind(self.kind).label)
@@ -63,7 +59,7 @@ class SearchPage:
     @property
     def pages(self) -> int:
         """Pages that can be shown: the ranking window bounds them."""
-        return min(MAX_PAGE, -(-min(self.total, RANK_WINDOW) // self.page_size)) if self.total else 0
+        return min(MAX_PAGE, -(-min(self.total, RESCORED) // self.page_size)) if self.total else 0
 
 
 def _sees_all(qs: QuerySet) -> bool:
@@ -128,13 +124,12 @@ def _searched(user, kinds, filters: dict, tickets: QuerySet) -> tuple[QuerySet, 
 
 def search(user, q: str, *, kinds: list[str] | None = None, status: str = "", ticket_type_id: int | None = None,
            team_id: int | None = None, created_from: date | None = None, created_to: date | None = None,
-           page: int = 1, page_size: int = PAGE_SIZE, count_cap: int = COUNT_CAP,
-           rank_window: int = RANK_WINDOW) -> SearchPage:
-    """Ranked hits for `q` among what `user` may see; three or four queries whatever the number of matches."""
+           page: int = 1, page_size: int = PAGE_SIZE) -> SearchPage:
+    """Ranked hits for `q` among what `user` may see, tickets, customers and articles in one list."""
     page = max(1, min(int(page or 1), MAX_PAGE))
     result = SearchPage(query=q, page=page, page_size=page_size)
-    terms = parse_query(q)
-    if not terms:
+    clauses = parse_query(q)
+    if not clauses:
         return result
     from kefu.tickets.models import Ticket
 
@@ -145,24 +140,43 @@ def search(user, q: str, *, kinds: list[str] | None = None, status: str = "", ti
     if searched is None:
         return result
     base, scope = searched
-    if base.query.where.children or scope or not backend.counts_on_index:
-        count_cap = min(count_cap, CONDITIONED_COUNT_CAP)
-    window = min(rank_window, count_cap)
+    ids = backend.newest(base, clauses, CANDIDATES + 1, scope)
+    _total(result, len(ids), CANDIDATES)
+    ids = ids[:CANDIDATES]
+    if len(ids) > RESCORED:
+        ids = backend.rank(base, clauses, ids, RESCORED)
+    ranked = _rescore(ids, clauses)
     offset = (page - 1) * page_size
-    if count_cap <= CONDITIONED_COUNT_CAP:  # always so for a scoped search
-        top = _rank_listed(backend, base, terms, result, scope=scope, cap=count_cap, window=window, offset=offset,
-                           limit=page_size)
-    else:
-        top = _rank_counted(backend, base, terms, result, cap=count_cap, window=window, offset=offset,
-                            limit=page_size)
+    top = ranked[offset:offset + page_size]
     if not top:
         return result
     rows = SearchDocument.objects.only("kind", "object_id", "title", "body", "status", "created_at").in_bulk(
-        [pk for pk, _score in top])
+        [pk for pk, _score, _alts in top])
     if scope:
         rows = _still_visible(rows, tickets)
-    result.hits = [_hit(rows[pk], score, terms) for pk, score in top if pk in rows]
+    result.hits = [_hit(rows[pk], score, alts) for pk, score, alts in top if pk in rows]
     return result
+
+
+def _documents_total() -> int:
+    """Documents in the index, for the inverse document frequency: counted once a minute per process."""
+    now = time.monotonic()
+    if now - _TOTAL[1] > 60:
+        _TOTAL[:] = [SearchDocument.objects.count(), now]
+    return _TOTAL[0]
+
+
+_TOTAL = [0, -1e9]
+
+
+def _rescore(ids: list[int], clauses) -> list[tuple[int, float, list]]:
+    """The candidates scored by kefu.search.ranking, best first; ties go to the newer document."""
+    if not ids:
+        return []
+    rows = SearchDocument.objects.filter(pk__in=ids).values_list("pk", "title", "title_words", "body_words", "grams")
+    docs = [Candidate.of(pk, tw, bw, grams, " ".join(bigrams(title))) for pk, title, tw, bw, grams in rows]
+    scored = score(docs, clauses, total=_documents_total())
+    return sorted(((pk, s, (used, found)) for pk, (s, used, found) in scored.items()), key=lambda x: (-x[1], -x[0]))
 
 
 def _still_visible(rows: dict[int, SearchDocument], tickets: QuerySet) -> dict[int, SearchDocument]:
@@ -182,30 +196,9 @@ def _total(result: SearchPage, matches: int, cap: int) -> None:
     result.total = min(matches, cap)
 
 
-def _rank_listed(backend, base, terms, result, *, scope, cap, window, offset, limit) -> list[tuple[int, float]]:
-    """Up to `cap` + 1 matches listed once, newest first: the count and the ranking window in one pass.
-
-    Scoped and filtered searches (counted to 1,000+) take this way: each of their passes over the index costs a
-    merge with the scope's long posting lists or a lookup per match, so they make one and rank what it found."""
-    ids = backend.newest(base, terms, cap + 1, scope)
-    _total(result, len(ids), cap)
-    if offset >= min(result.total, window):
-        return []
-    return backend.rank(base, terms, ids[:window], window=len(ids) > window, offset=offset, limit=limit)
-
-
-def _rank_counted(backend, base, terms, result, *, cap, window, offset, limit) -> list[tuple[int, float]]:
-    """Counted to `cap` (10,000+) on the index alone, then ranked within the newest `window` matches; listing
-    that many ids would cost more than counting them."""
-    _total(result, backend.count(base, terms, cap + 1), cap)
-    if offset >= min(result.total, window):
-        return []
-    # Where the ranking window starts, when there are more matches than it holds.
-    min_id = backend.window_start(base, terms, window) if result.capped or result.total > window else None
-    return backend.top(base, terms, min_id=min_id, offset=offset, limit=limit)
-
-
-def _hit(row: SearchDocument, score: float, terms: list[Term]) -> Hit:
-    return Hit(kind=row.kind, object_id=row.object_id, title=highlight(row.title, terms),
-               snippet=snippet(row.body, terms), score=float(score), status=row.status,
-               created_at=row.created_at)
+def _hit(row: SearchDocument, score: float, alts: tuple[list, list]) -> Hit:
+    """Every form found is marked; the reasons name the forms that gave the score (a synonym, not the word)."""
+    used, found = alts
+    return Hit(kind=row.kind, object_id=row.object_id, title=highlight(row.title, found),
+               snippet=snippet(row.body, found), score=float(score), status=row.status,
+               created_at=row.created_at, reasons=reasons(used))

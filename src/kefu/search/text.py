@@ -1,32 +1,34 @@
-"""Turning text into index tokens and queries: jieba words, CJK bigrams, numbers, phone tails, pinyin initials.
+"""Turning text into index tokens: folded text cut into jieba words, CJK bigrams, numbers, stems and pinyin.
 
 Three token streams per document, each a space-separated string the database tokenises on whitespace:
-- *words*: jieba `cut_for_search` (so 燃气表 also yields 燃气), lower-cased English and numbers; a phone also
-  yields its last four digits, so an agent can find a caller by the tail without the full number anywhere.
-- *grams*: every two-character window of every run of Chinese characters. jieba does not produce 气表 out of
-  燃气表, so a query for a short word that jieba glued into a longer one is matched here, as a phrase of
-  bigrams (an exact substring match).
-The same functions build the query, so index and query can never disagree about what a token is.
+- *words*: jieba `cut_for_search` of the folded text (kefu.search.fold) with the center's vocabulary added to
+  jieba's dictionary (kefu.search.vocabulary); English words with their Snowball stem; numbers as identifiers
+  (kefu.search.numbers); a phone also yields its last four digits.
+- *grams*: every two-character window of every run of Chinese characters, so a word that jieba glued into a
+  longer one (气表 in 燃气表) is still found, as a phrase of bigrams (an exact substring).
+- *keys* (appended to the title's words): pinyin of names (`py…`), the ticket number (`gd…`), references.
+The query side (kefu.search.query) uses the same functions, so index and query never disagree about a token.
 """
 
 import re
 import threading
-from dataclasses import dataclass
+
+from kefu.search import numbers
+from kefu.search.fold import fold
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_RUN = re.compile(f"[{_CJK}]+")
-# A word: a run of Chinese characters, or of letters/digits (with inner dots/dashes such as v2.3.1 or A-100).
-_CHUNK = re.compile(f"[{_CJK}]+|[0-9A-Za-z]+(?:[.\\-_][0-9A-Za-z]+)*")
-_ALNUM = re.compile(r"[0-9a-z]+")
 _PHONE = re.compile(r"(?<!\d)(1[3-9]\d{9}|0\d{9,11})(?!\d)")
-MIN_PREFIX = 3  # an English or number token this long also matches longer tokens (meter prefixes, "crash" → crashes)
+PINYIN = "py"  # prefix of pinyin tokens, so that a name's pinyin never matches an English word
+TICKET = "gd"  # prefix of the ticket number token
 
 _lock = threading.Lock()
 _jieba = None
+_stemmer = None
 
 
-def _tokenizer():
-    """jieba's dictionary (shipped in the wheel) is loaded once, on first use, by one thread."""
+def _tokenizer(*, vocabulary_in_force: bool = True):
+    """jieba's dictionary (shipped in the wheel) loaded once, with the vocabulary's words added."""
     global _jieba
     if _jieba is None:
         with _lock:
@@ -39,31 +41,57 @@ def _tokenizer():
                 tokenizer = jieba.Tokenizer()
                 tokenizer.initialize()
                 _jieba = tokenizer
+    if vocabulary_in_force:
+        from kefu.search import vocabulary
+
+        vocabulary.apply(_jieba)
     return _jieba
 
 
-def _alnum_tokens(chunk: str) -> list[str]:
-    """'v2.3.1' → v2 3 1 and v2.3.1 is not kept whole: both backends split on anything but letters and digits."""
-    return _ALNUM.findall(chunk.lower())
+def stem(word: str) -> str:
+    """The Snowball (Porter 2) stem of an English word: charging, charged, charge → charg."""
+    global _stemmer
+    if _stemmer is None:
+        import snowballstemmer
+
+        _stemmer = snowballstemmer.stemmer("english")
+    return _stemmer.stemWord(word)
+
+
+def cut(run: str) -> list[str]:
+    """jieba's search-mode words of a folded run of Chinese characters (both the long word and its parts)."""
+    return [w for w in _tokenizer().cut_for_search(run, HMM=True) if w.strip()]
+
+
+def cut_precise(run: str) -> list[str]:
+    """jieba's precise-mode words: each character in exactly one word (a query's words)."""
+    return [w for w in _tokenizer().lcut(run, HMM=True) if w.strip()]
+
+
+def alnum_tokens(token: str) -> list[str]:
+    """The index tokens of one letters-and-digits token: itself, its stem, its identifier forms."""
+    if token.isalpha():
+        stemmed = stem(token) if token.isascii() else token
+        return [token] if stemmed == token else [token, stemmed]
+    return numbers.forms(token)
 
 
 def words(text: str) -> list[str]:
-    """Index tokens of `text`: jieba search-mode words for Chinese, lower-cased letters/digits otherwise."""
+    """Index tokens of `text`: jieba search-mode words for Chinese, English words and stems, numbers."""
     out: list[str] = []
-    for match in _CHUNK.finditer(text or ""):
-        chunk = match.group()
-        if _CJK_RUN.fullmatch(chunk):
-            out.extend(t for t in _tokenizer().cut_for_search(chunk, HMM=True) if t.strip())
+    for kind, value in numbers.scan(fold(text)):
+        if kind == "cjk":
+            out.extend(cut(value))
         else:
-            out.extend(_alnum_tokens(chunk))
+            out.extend(alnum_tokens(value))
     return out
 
 
-def bigrams(text: str, *, tail: bool = True) -> list[str]:
+def bigrams(text: str, *, tail: bool = True, folded: bool = False) -> list[str]:
     """Two-character windows of each Chinese run, then its last character alone (`tail`), so that every
     character starts some token and a one-character query finds it as a prefix."""
     out: list[str] = []
-    for run in _CJK_RUN.findall(text or ""):
+    for run in _CJK_RUN.findall(text if folded else fold(text)):
         out.extend(run[i:i + 2] for i in range(len(run) - 1))
         if tail or len(run) == 1:
             out.append(run[-1])
@@ -72,27 +100,7 @@ def bigrams(text: str, *, tail: bool = True) -> list[str]:
 
 def phone_tokens(phone: str) -> list[str]:
     """A phone number and its last four digits (the tail agents ask callers for)."""
-    digits = re.sub(r"\D", "", phone or "")
-    if len(digits) < 7:
-        return [digits] if digits else []
-    return [digits, digits[-4:]]
-
-
-def phones_in(text: str) -> list[str]:
-    """Phone numbers typed into free text, so their tails are found like a contact's."""
-    return [number[-4:] for number in _PHONE.findall(text or "")]
-
-
-def pinyin_tokens(name: str) -> list[str]:
-    """Initials and full pinyin of a Chinese name: 张伟 → zw, zhangwei (agents type zw to find 张伟)."""
-    if not _CJK_RUN.search(name or ""):
-        return []
-    from pypinyin import lazy_pinyin
-
-    han = "".join(_CJK_RUN.findall(name))
-    full = lazy_pinyin(han)
-    initials = "".join(p[0] for p in full if p)
-    return [initials, "".join(full)]
+    return numbers.forms(re.sub(r"\D", "", fold(phone or "")))
 
 
 def mask_phones(text: str) -> str:
@@ -102,75 +110,33 @@ def mask_phones(text: str) -> str:
     return _PHONE.sub(lambda m: mask_phone(m.group()), text or "")
 
 
-# ----- queries -----
+def pinyin_tokens(name: str) -> list[str]:
+    """Pinyin and initials of a Chinese name with its surname's readings: 仇伟 → pyqiuwei pyqw pychouwei pycw.
 
-@dataclass(frozen=True)
-class Alternative:
-    """Tokens that must appear in this order (a phrase) in one token stream; `prefix` lets the last one grow."""
+    The surname table (kefu.search.defaults.SURNAMES) gives the reading a surname has (仇 qiú, not chóu); where
+    a surname has two readings both are indexed. Compound surnames (司马, 欧阳) are read as one."""
+    from kefu.search.defaults import COMPOUND_SURNAMES, SURNAMES
 
-    stream: str  # "words" or "grams"
-    tokens: tuple[str, ...]
-    prefix: bool = False
-    phrase: bool = True  # False: every token anywhere in the document
+    han = "".join(_CJK_RUN.findall(fold(name or "")))
+    if not han:
+        return []
+    from pypinyin import lazy_pinyin
 
-
-@dataclass(frozen=True)
-class Term:
-    """One thing the user asked for; a document matches when any alternative matches. Terms are ANDed."""
-
-    alternatives: tuple[Alternative, ...]
-    text: str  # what to highlight in snippets
-    negated: bool = False
-
-
-_QUERY_PART = re.compile(r'(-?)"([^"]*)"|(-?)(\S+)')
-MAX_TERMS = 12
-
-
-def _chunk_term(chunk: str) -> Term | None:
-    if _CJK_RUN.fullmatch(chunk):
-        grams = tuple(bigrams(chunk, tail=False))
-        # The exact substring (bigram phrase), or jieba's words of it anywhere: the words carry the ranking,
-        # since they are split into title and body, and a title match counts more.
-        segmented = tuple(dict.fromkeys(w for w in _tokenizer().lcut(chunk) if w.strip()))
-        alternatives = [Alternative("grams", grams), Alternative("words", segmented, phrase=False)]
-        if len(chunk) == 1:
-            # A lone character: a word of its own, or the first half of a bigram.
-            alternatives = [Alternative("words", (chunk,)), Alternative("grams", (chunk,), prefix=True)]
-        return Term(tuple(alternatives), chunk)
-    tokens = tuple(_alnum_tokens(chunk))
-    if not tokens:
-        return None
-    prefix = len(tokens[-1]) >= MIN_PREFIX and not tokens[-1].isdigit()
-    return Term((Alternative("words", tokens, prefix=prefix),), chunk)
+    surname = next((s for s in COMPOUND_SURNAMES if han.startswith(s) and len(han) > len(s)), han[0])
+    given = lazy_pinyin(han[len(surname):]) if len(han) > len(surname) else []
+    readings = [r for s in ([surname] if surname in SURNAMES else []) for r in SURNAMES[s]]
+    if not readings:
+        readings = ["".join(lazy_pinyin(surname))]
+    heads = {r: r[0] if len(surname) == 1 else "".join(p[0] for p in lazy_pinyin(surname)) for r in readings}
+    tokens = []
+    for reading in readings:
+        tokens.append(PINYIN + reading + "".join(given))
+        tokens.append(PINYIN + heads[reading] + "".join(p[0] for p in given if p))
+    return list(dict.fromkeys(tokens))
 
 
-def _phrase_term(phrase: str) -> Term | None:
-    """A quoted phrase: Chinese parts must be contiguous (grams), English words in order."""
-    chunks = _CHUNK.findall(phrase)
-    if not chunks:
-        return None
-    if all(_CJK_RUN.fullmatch(c) for c in chunks) and len(chunks) == 1:
-        return _chunk_term(chunks[0])
-    if not any(_CJK_RUN.fullmatch(c) for c in chunks):
-        tokens = tuple(t for c in chunks for t in _alnum_tokens(c))
-        return Term((Alternative("words", tokens),), phrase.strip())
-    return None
+def query_pinyin(text: str) -> str:
+    """Pinyin of Chinese characters typed as a query (homophones of a name are found, below exact matches)."""
+    from pypinyin import lazy_pinyin
 
-
-def parse_query(q: str) -> list[Term]:
-    """The user's query as ANDed terms: Chinese runs, words and numbers, "quoted phrases", -excluded words."""
-    terms: list[Term] = []
-    for match in _QUERY_PART.finditer((q or "")[:200]):
-        negated = bool(match.group(1) or match.group(3))
-        if match.group(2) is not None:
-            phrase = _phrase_term(match.group(2))
-            parts = [phrase] if phrase else [_chunk_term(c) for c in _CHUNK.findall(match.group(2))]
-        else:
-            parts = [_chunk_term(c) for c in _CHUNK.findall(match.group(4))]
-        for term in parts:
-            if term is not None:
-                terms.append(Term(term.alternatives, term.text, negated) if negated else term)
-    positive = [t for t in terms if not t.negated]
-    # A query of only exclusions would list everything else; it is treated as no query.
-    return (positive + [t for t in terms if t.negated])[:MAX_TERMS] if positive else []
+    return PINYIN + "".join(lazy_pinyin(text))

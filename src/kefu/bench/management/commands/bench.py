@@ -9,7 +9,7 @@ from kefu.bench.common import Progress, dump_json
 
 # Subcommand → module with run(options, progress) -> dict and summary(result) -> str.
 RUNNERS = {"tickets": "kefu.bench.tickets", "sla": "kefu.bench.sla", "ui": "kefu.bench.ui",
-           "knowledge": "kefu.bench.knowledge", "search": "kefu.search.bench", "load": "kefu.bench.load",
+           "knowledge": "kefu.bench.knowledge", "search": "kefu.bench.search", "load": "kefu.bench.load",
            "chat": "kefu.bench.chat", "wfm": "kefu.bench.wfm", "quality": "kefu.bench.quality",
            "channels": "kefu.bench.channels"}
 
@@ -46,7 +46,8 @@ class Command(BaseCommand):
         ui.add_argument("--workers", type=_positive, default=2, help="gunicorn workers")
         knowledge = sub.add_parser("knowledge", help="article suggestions, knowledge search, help center search")
         knowledge.add_argument("--articles", type=_positive, default=2_000, help="published articles")
-        search = sub.add_parser("search", help="keyword search latency, index build rate and size, precision@5")
+        search = sub.add_parser("search", help="relevance (nDCG@10, MRR, recall@20, zero results by kind), "
+                                               "latency, index size")
         search.add_argument("--n", type=_positive, default=1_000_000, help="tickets in the index")
         chat = sub.add_parser("chat", help="live chat: message delivery over SSE, routing decisions, memory per stream")
         chat.add_argument("--sessions", type=_positive, default=200, help="chats at once, each with two streams")
