@@ -176,7 +176,7 @@ def test_agent_is_refused_the_planner_page_and_sees_own_week_and_ics(world, wfm,
     client.force_login(agent)
     assert client.get("/workforce/").status_code == 403
     week = client.get(f"/workforce/mine/?week={WEEK}")
-    assert week.status_code == 200 and roster.shifts.filter(agent=agent).first().pattern in week.content.decode()
+    assert week.status_code == 200 and roster.shifts.filter(agent=agent).first().label in week.content.decode()
     feed = client.get("/workforce/mine.ics")
     assert feed["Content-Type"].startswith("text/calendar") and b"BEGIN:VCALENDAR" in feed.content
 

@@ -34,6 +34,7 @@ def test_lead_makes_adjusts_and_publishes_the_roster_then_the_agent_sees_it(worl
     lead.locator('[data-testid="coverage"]').wait_for()
     lead.click('form[action$="/do/publish/"] button')
     lead.locator("p.ok", has_text="已于").wait_for()
+    lead.locator('[data-testid="coverage"]').scroll_into_view_if_needed()
     screenshot(lead, "wfm-02-published")
     roster = Roster.objects.get(week=WEEK)
     assert roster.status == RosterStatus.PUBLISHED
@@ -43,5 +44,5 @@ def test_lead_makes_adjusts_and_publishes_the_roster_then_the_agent_sees_it(worl
     agent.set_viewport_size({"width": 390, "height": 844})
     agent.goto(f"{live_server.url}/workforce/mine/?week={WEEK.isoformat()}")
     agent.locator('[data-testid="my-week"]').wait_for()
-    assert roster.shifts.filter(agent=agent_user).first().pattern in agent.inner_text('[data-testid="my-week"]')
+    assert roster.shifts.filter(agent=agent_user).first().label in agent.inner_text('[data-testid="my-week"]')
     screenshot(agent, "wfm-03-agent-week-phone")
