@@ -17,13 +17,9 @@ from dataclasses import dataclass, field
 import highspy
 import numpy as np
 
-from kefu.workforce.scheduling.setup import Agent, Pattern, Requirement, Rules
+from kefu.workforce.scheduling.setup import Agent, Cancelled, Pattern, Requirement, Rules
 
 SHORT_COST = 100.0  # per agent-interval uncovered: far above any shift's paid hours
-
-
-class Cancelled(Exception):
-    """The caller asked the solve to stop."""
 
 
 @dataclass
