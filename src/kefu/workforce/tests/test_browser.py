@@ -1,6 +1,8 @@
 """End to end in a real browser: the team lead plans the week, the worker makes the roster, the lead adjusts
 and publishes it, and an agent sees their week."""
 
+from urllib.request import urlopen
+
 import pytest
 
 from kefu.accounts.roles import Role
@@ -17,6 +19,9 @@ def test_lead_makes_adjusts_and_publishes_the_roster_then_the_agent_sees_it(worl
     for k in range(6):
         create_user(actor=None, username=f"zuoxi{k}", password="kefu-Test-2026", role=Role.AGENT,
                     team=world.team_a, agent_no=f"30{k:02d}", display_name=f"坐席{k}")
+    # The live server's first request loads the whole URLconf; on a busy machine that alone can outlast the
+    # page's 5-second timeout, so it is made before the browser starts.
+    urlopen(f"{live_server.url}/login/", timeout=60).read()
     lead = new_page(world.lead)
     lead.goto(f"{live_server.url}/workforce/?week={WEEK.isoformat()}")
     lead.locator("polyline").wait_for()
