@@ -8,6 +8,7 @@ group's agents on duty is split between the skills they have (a continuous alloc
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 import time
@@ -104,7 +105,7 @@ class _Model:
         return r
 
     def solve(self, *, time_limit, gap, cancelled=None, progress=None, start=None,
-              abs_gap=None) -> tuple[np.ndarray, Solve]:
+              abs_gap=None, relax=False) -> tuple[np.ndarray, Solve]:
         h = _highs()
         h.setOptionValue("output_flag", False)
         h.setOptionValue("time_limit", float(time_limit))
@@ -123,8 +124,9 @@ class _Model:
         lp.a_matrix_.start_ = np.searchsorted(ent[:, 1], np.arange(lp.num_col_ + 1)).astype(np.int32)
         lp.a_matrix_.index_ = ent[:, 0].astype(np.int32)
         lp.a_matrix_.value_ = ent[:, 2]
+        integer = [i and not relax for i in self.integer]
         lp.integrality_ = [highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous
-                           for i in self.integer]
+                           for i in integer]
         h.passModel(lp)
         if start:  # a known feasible part-solution; HiGHS completes the other columns
             keys = np.array(sorted(start), dtype=np.int32)
@@ -151,7 +153,7 @@ class _Model:
         values = np.array(h.getSolution().col_value)
         if values.size != lp.num_col_:
             raise RuntimeError(f"HiGHS found no solution ({status})")
-        mip = any(self.integer)
+        mip = any(integer)
         bound = float(info.mip_dual_bound) if mip else float(info.objective_function_value)
         gap_now = float(info.mip_gap) if mip else 0.0
         return values, Solve(status=status, objective=float(info.objective_function_value), bound=bound,
@@ -240,8 +242,14 @@ def plan_shifts(req: Requirement, patterns: list[Pattern], agents: list[Agent], 
             m.row(float(need[t]), highspy.kHighsInf, terms)
     for (g, t), cols in alloc.items():  # a group's split time cannot exceed its agents on duty
         m.row(-highspy.kHighsInf, 0.0, [(c, 1.0) for c in cols] + [(x, -1.0) for x in cover_cols[(g, t)]])
-    values, plan.solve = m.solve(time_limit=rules.time_limit_s, gap=rules.mip_gap, cancelled=cancelled,
-                                 progress=progress)
+    began = time.monotonic()
+    # The relaxation rounded up covers every interval it covered: a good first answer, so that even a run
+    # stopped by the time limit returns a near-optimal schedule rather than the solver's first heuristic one.
+    relaxed, _ = m.solve(time_limit=rules.time_limit_s / 3, gap=rules.mip_gap, relax=True)
+    start = {c: float(math.ceil(relaxed[c] - 1e-6)) for c in xcols.values()}
+    left = max(1.0, rules.time_limit_s - (time.monotonic() - began))
+    values, plan.solve = m.solve(time_limit=left, gap=rules.mip_gap, cancelled=cancelled,
+                                 progress=progress, start=start)
     plan.counts = {key: int(round(values[c])) for key, c in xcols.items() if round(values[c]) > 0}
     plan.shortfall = float(sum(values[s] for s in short_cols))
     plan.days_off = {g: [int(round(values[c])) for c in cols] for g, cols in off_cols.items()}

@@ -1,6 +1,6 @@
 """The workforce app end to end: requirement, schedule run in the worker, adjustments, publishing, agent views."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -188,3 +188,12 @@ def test_planner_page_edit_form_sets_an_interval(world, wfm, client):
                                                "version": req.version, "day": 1, "time": "10:00", "agents": 6})
     assert got.status_code == 302
     assert Requirement.objects.get(pk=req.pk).scheduled[48 + 20] == 6
+
+
+def test_demo_plans_next_week_and_publishes_a_checked_roster(world):
+    from kefu.workforce.demo import load_demo
+
+    got = load_demo(now=NOW)
+    roster = Roster.objects.get(week=date.fromisoformat(got["week"]))
+    assert got["shifts"] > 0 and roster.status == RosterStatus.PUBLISHED
+    assert services.roster_check(roster)["ok"]
