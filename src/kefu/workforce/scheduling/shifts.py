@@ -247,6 +247,7 @@ def plan_shifts(req: Requirement, patterns: list[Pattern], agents: list[Agent], 
     # stopped by the time limit returns a near-optimal schedule rather than the solver's first heuristic one.
     relaxed, _ = m.solve(time_limit=rules.time_limit_s / 3, gap=rules.mip_gap, relax=True)
     start = {c: float(math.ceil(relaxed[c] - 1e-6)) for c in xcols.values()}
+    start.update({c: float(relaxed[c]) for c in short_cols})  # rounding up only adds coverage
     left = max(1.0, rules.time_limit_s - (time.monotonic() - began))
     values, plan.solve = m.solve(time_limit=left, gap=rules.mip_gap, cancelled=cancelled,
                                  progress=progress, start=start)
