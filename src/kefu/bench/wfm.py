@@ -73,15 +73,15 @@ def week_setup(peak: int, seed: int, every: int = 15, lengths=(8, 9, 10)):
                                     segments=((start, lunch), (lunch + 60, end)), breaks=((lunch, lunch + 60),),
                                     paid_minutes=hours_long * 60 - 60))
     hours_needed = need.sum() / 4
-    staff = math.ceil(hours_needed / 36 * 1.12)
+    staff = math.ceil(hours_needed / 32 * 1.15)  # 40 paid hours a week, less what breaks and shift ends waste
     agents = [Agent(name=f"A{i:03d}", days_per_week=5, max_hours=40, no_nights=(i % 7 == 0),
                     nights_so_far=int(rng.integers(0, 3)), weekends_so_far=int(rng.integers(0, 3)))
               for i in range(staff)]
     return Requirement(week=WEEK, interval_minutes=15, need={"": need}), patterns, agents
 
 
-def _schedule(peak: int, seed: int, time_limit: float, progress) -> dict:
-    req, patterns, agents = week_setup(peak, seed)
+def _schedule(peak: int, seed: int, time_limit: float, progress, every: int = 15) -> dict:
+    req, patterns, agents = week_setup(peak, seed, every=every)
     rules = Rules(interval_minutes=15, time_limit_s=time_limit, mip_gap=0.01)
     progress.say(f"schedule: {len(patterns)} patterns a day, {len(agents)} agents, peak {int(req.need[''].max())}")
     began = time.perf_counter()
@@ -135,7 +135,8 @@ def run(options, progress) -> dict:
     result = {"config": {"seed": options["seed"], "samples": samples, "peak": options["peak"],
                          "time_limit_s": options["time_limit"]}}
     result["erlang"] = _erlang(rng, samples)
-    result["schedule"] = _schedule(options["peak"], options["seed"], options["time_limit"], progress)
+    result["schedule"] = _schedule(options["peak"], options["seed"], options["time_limit"], progress,
+                                   every=options.get("every", 15))
     result["forecast"] = _forecast(progress) if not options.get("skip_forecast") else {}
     return result
 

@@ -119,6 +119,9 @@ def load(*, customers: int = 400, tickets: int = 3000, seed: int = 2026,
         from kefu.quality.demo import load_demo as load_quality  # sampling plans, this month's sample, scores
 
         say("quality: " + ", ".join(f"{k} {v}" for k, v in load_quality(now=now).items()))
+        from kefu.workforce.demo import load_demo as load_workforce  # next week's requirement and roster
+
+        say("workforce: " + ", ".join(f"{k} {v}" for k, v in load_workforce(now=now).items()))
         result = summarise(replay)
         result.logins = center.logins
     result.seconds = time.monotonic() - started

@@ -10,9 +10,7 @@ from ninja import Router, Status
 
 from kefu.api.schemas import ERRORS
 from kefu.core.errors import NotFound, ValidationFailed
-from kefu.workforce import erlang as E
 from kefu.workforce import selectors, services
-from kefu.workforce.forecast import HistoryError, history_from_rows
 from kefu.workforce.models import ScheduleRun
 from kefu.workforce.schemas import (
     CoverageOut,
@@ -33,10 +31,14 @@ from kefu.workforce.schemas import (
 )
 
 router = Router(tags=["workforce"])
+# numpy and the maths modules are imported inside the endpoints that compute: every page of the site loads the
+# URLconf, and with it this module, so what it imports at the top delays the first request of every process.
 
 
 def _check_erlang(p: ErlangIn) -> float:
     """Validate the calculator's input, naming every bad field at once; returns the offered load."""
+    from kefu.workforce import erlang as E
+
     bad = []
     for name in ("calls", "load", "agents", "answer_within_s"):
         value = getattr(p, name)
@@ -65,6 +67,8 @@ def _check_erlang(p: ErlangIn) -> float:
 @router.post("/erlang", response={200: ErlangOut, **ERRORS})
 def erlang(request, payload: ErlangIn):
     """Erlang C (or A with patience_s) figures for a staffing level, or the fewest agents for target_sl."""
+    from kefu.workforce import erlang as E
+
     load = _check_erlang(payload)
     agents = payload.agents
     if agents is None:
@@ -88,6 +92,8 @@ def erlang(request, payload: ErlangIn):
 
 def _parse_history(text: str, minutes: int):
     import csv
+
+    from kefu.workforce.forecast import HistoryError, history_from_rows
 
     rows = []
     for line, row in enumerate(csv.DictReader(io.StringIO(text)), start=2):

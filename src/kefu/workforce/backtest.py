@@ -36,11 +36,11 @@ def _scores(forecast: np.ndarray, actual: np.ndarray) -> dict:
 
 
 def weeks_to_test(history: History, weeks: int) -> list[date]:
-    """Mondays of the last `weeks` calendar weeks that hold data (the last one may be partial)."""
+    """Mondays of the last `weeks` calendar weeks with history before them (the last one may be partial)."""
     last = history.date_at(history.days - 1)
     monday = last - timedelta(days=last.weekday())
     mondays = [monday - timedelta(weeks=k) for k in range(weeks)][::-1]
-    return [m for m in mondays if history.index(m) + 7 > 0]
+    return [m for m in mondays if history.index(m) > 0]  # a week needs some history before it
 
 
 def _baselines(history: History, start: int, days: int) -> tuple[np.ndarray, np.ndarray]:

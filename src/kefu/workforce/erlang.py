@@ -92,8 +92,10 @@ def _c_measures(n, load, aht, within, b):
         sl = np.where(staffed, 1 - c * np.exp(-gap * within / aht), 0.0)
         asa = np.where(staffed, c * aht / gap, np.inf)
         occ = np.where(n > 0, np.minimum(load / np.maximum(n, 1), 1.0), 1.0)
-    occ = np.where(load <= 0, 0.0, occ)
-    return {"p_wait": c, "service_level": np.clip(sl, 0.0, 1.0), "asa_s": asa, "occupancy": occ}
+    idle = load <= 0  # nobody calls: nobody waits, whatever the staffing
+    occ = np.where(idle, 0.0, occ)
+    return {"p_wait": np.where(idle, 0.0, c), "service_level": np.where(idle, 1.0, np.clip(sl, 0.0, 1.0)),
+            "asa_s": np.where(idle, 0.0, asa), "occupancy": occ}
 
 
 def erlang_c(agents, load, aht_s, answer_within_s=20.0):
@@ -251,9 +253,11 @@ def _a_measures(n, load, aht, pat, within, b, asa: bool = True):
             asa_s = np.where(n > 0, asa_s, np.inf)
         occ = np.where(n > 0, np.minimum(load * served / np.maximum(n, 1), 1.0), 1.0)
     occ = np.where(load <= 0, 0.0, occ)
-    out = {"p_wait": p_wait, "p_abandon": p_abandon, "service_level": sl, "occupancy": occ}
+    idle = load <= 0  # nobody calls: nobody waits or abandons, whatever the staffing
+    out = {"p_wait": np.where(idle, 0.0, p_wait), "p_abandon": np.where(idle, 0.0, p_abandon),
+           "service_level": np.where(idle, 1.0, sl), "occupancy": occ}
     if asa:
-        out["asa_s"] = asa_s
+        out["asa_s"] = np.where(idle, 0.0, asa_s)
     return out
 
 

@@ -197,8 +197,10 @@ class Forecaster:
         key = ("wd", weekday, before)
         if key not in self._memo:
             idx = self._recent(str(weekday), before)
-            if not idx:
-                self._memo[key] = math.nan
+            if not idx:  # a short history without this weekday yet: the recent daily mean of any day
+                recent = [self.totals[i] for i in range(max(0, before - 14), min(before, self.history.days))
+                          if not math.isnan(self.totals[i]) and self.types[i][0] not in (HOLIDAY, MAKEUP)]
+                self._memo[key] = float(np.mean(recent)) if recent else math.nan
             else:
                 vals = self.totals[idx]
                 med = np.median(vals)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-import numpy as np
-
 from kefu.workforce.models import Requirement, Roster, RosterStatus, ScheduleRun, Shift, StaffingQueue
 
 
@@ -62,6 +60,7 @@ def latest_run(user, week: date) -> ScheduleRun | None:
 
 def coverage(roster: Roster, reqs: list[Requirement]) -> list[dict]:
     """Agents on duty (breaks excluded) against the head count required, per interval of the week."""
+    import numpy as np  # imported here: this module loads with every page (see services)
     from django.utils import timezone
 
     step = roster.interval_minutes

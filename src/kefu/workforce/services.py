@@ -6,8 +6,8 @@ import math
 import time
 from dataclasses import replace
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
-import numpy as np
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -17,9 +17,6 @@ from kefu.audit.models import AuditAction
 from kefu.audit.services import record
 from kefu.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from kefu.core.permissions import CHANGE
-from kefu.workforce import check
-from kefu.workforce import erlang as E
-from kefu.workforce.forecast import Forecaster, History
 from kefu.workforce.models import (
     AgentContract,
     Requirement,
@@ -34,9 +31,12 @@ from kefu.workforce.models import (
     StaffingQueue,
     is_planner,
 )
-from kefu.workforce.scheduling import setup as S
-from kefu.workforce.scheduling.run import schedule_week
-from kefu.workforce.scheduling.shifts import Cancelled
+
+if TYPE_CHECKING:
+    from kefu.workforce.forecast import History
+
+# numpy, the maths and the solvers (HiGHS, scipy) are imported where something is computed, not when a page
+# loads: every process imports this module with the URLconf.
 
 
 def require_planner(actor) -> None:
@@ -59,6 +59,10 @@ def _emit(roster: Roster, code: RosterEventCode, *, actor, at, params: dict) -> 
 # ------------------------------------------------------------------------------------------ requirement
 def staffing_curve(queue: StaffingQueue, calls, aht_s) -> tuple[list, list]:
     """Agents on the phones and head count to schedule per interval for the queue's target."""
+    import numpy as np
+
+    from kefu.workforce import erlang as E
+
     calls = np.array([np.nan if c is None else c for c in calls], dtype=float)
     aht = np.array([np.nan if a is None else a for a in aht_s], dtype=float)
     aht = np.where(np.isnan(aht) | (aht <= 0), np.nanmean(aht) if np.isfinite(aht).any() else 240.0, aht)
@@ -90,6 +94,8 @@ def plan_requirement(*, actor, queue_id: int, week: date, history: History, holi
     if history.first >= week:
         raise ValidationFailed(_("The history must start before the week to plan."), code="history_too_late",
                                field="history")
+    from kefu.workforce.forecast import Forecaster
+
     days = Forecaster(history, holidays=holidays, method=method).week(week)
     calls = [None if math.isnan(v) else round(float(v), 2) for d in days for v in d.volume]
     aht = [None if math.isnan(v) else round(float(v), 1) for d in days for v in d.aht]
@@ -143,6 +149,8 @@ def request_schedule(*, actor, week: date, setup_id: int, now: datetime | None =
     setup = ShiftSetup.objects.filter(pk=setup_id).first()
     if setup is None:
         raise ValidationFailed(_("Choose a shift setup."), code="unknown_setup", field="setup")
+    from kefu.workforce.scheduling import setup as S
+
     try:
         S.load_patterns(setup.patterns_yaml)
     except S.SetupError as exc:
@@ -188,6 +196,10 @@ def schedulable_agents() -> list:
 
 def _inputs(run: ScheduleRun):
     """The scheduling problem of a run: requirement per queue, patterns and rules, agents and contracts."""
+    import numpy as np
+
+    from kefu.workforce.scheduling import setup as S
+
     patterns, rules = S.load_patterns(run.setup.patterns_yaml)
     step = rules.interval_minutes
     reqs = list(Requirement.objects.filter(week=run.week).select_related("queue"))
@@ -234,10 +246,13 @@ def execute_run(*, run_id: int, now: datetime | None = None) -> ScheduleRun | No
     def cancelled():
         return ScheduleRun.objects.filter(pk=run_id, cancel_requested=True).exists()
 
+    from kefu.workforce.scheduling import setup as S
+    from kefu.workforce.scheduling.run import schedule_week
+
     try:
         req, patterns, rules, agents, by_name = _inputs(run)
         result = schedule_week(req, patterns, agents, rules, cancelled=cancelled, progress=progress)
-    except Cancelled:
+    except S.Cancelled:
         ScheduleRun.objects.filter(pk=run_id).update(status=RunStatus.CANCELLED, finished_at=now or timezone.now())
         return ScheduleRun.objects.get(pk=run_id)
     except (S.SetupError, RuntimeError, ValueError) as exc:
@@ -330,6 +345,8 @@ def reassign_shift(*, actor, roster_id: int, version: int | None, shift_id: int,
 
 def roster_check(roster: Roster) -> dict:
     """The independent check on the roster as it stands now (after any hand adjustments)."""
+    from kefu.workforce import check
+
     run = roster.run
     if run is None:
         return {"ok": True, "violations": [], "shortfall": 0.0, "intervals_short": 0}

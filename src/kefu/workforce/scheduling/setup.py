@@ -19,6 +19,10 @@ import yaml
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
+class Cancelled(Exception):
+    """The caller asked a long solve to stop."""
+
+
 class SetupError(ValueError):
     """Unusable scheduling input; `field` names the file and item (e.g. patterns.shifts[2].start)."""
 

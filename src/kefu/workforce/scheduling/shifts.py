@@ -8,6 +8,7 @@ group's agents on duty is split between the skills they have (a continuous alloc
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 import time
@@ -17,13 +18,9 @@ from dataclasses import dataclass, field
 import highspy
 import numpy as np
 
-from kefu.workforce.scheduling.setup import Agent, Pattern, Requirement, Rules
+from kefu.workforce.scheduling.setup import Agent, Cancelled, Pattern, Requirement, Rules
 
 SHORT_COST = 100.0  # per agent-interval uncovered: far above any shift's paid hours
-
-
-class Cancelled(Exception):
-    """The caller asked the solve to stop."""
 
 
 @dataclass
@@ -108,7 +105,7 @@ class _Model:
         return r
 
     def solve(self, *, time_limit, gap, cancelled=None, progress=None, start=None,
-              abs_gap=None) -> tuple[np.ndarray, Solve]:
+              abs_gap=None, relax=False) -> tuple[np.ndarray, Solve]:
         h = _highs()
         h.setOptionValue("output_flag", False)
         h.setOptionValue("time_limit", float(time_limit))
@@ -127,8 +124,9 @@ class _Model:
         lp.a_matrix_.start_ = np.searchsorted(ent[:, 1], np.arange(lp.num_col_ + 1)).astype(np.int32)
         lp.a_matrix_.index_ = ent[:, 0].astype(np.int32)
         lp.a_matrix_.value_ = ent[:, 2]
+        integer = [i and not relax for i in self.integer]
         lp.integrality_ = [highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous
-                           for i in self.integer]
+                           for i in integer]
         h.passModel(lp)
         if start:  # a known feasible part-solution; HiGHS completes the other columns
             keys = np.array(sorted(start), dtype=np.int32)
@@ -155,7 +153,7 @@ class _Model:
         values = np.array(h.getSolution().col_value)
         if values.size != lp.num_col_:
             raise RuntimeError(f"HiGHS found no solution ({status})")
-        mip = any(self.integer)
+        mip = any(integer)
         bound = float(info.mip_dual_bound) if mip else float(info.objective_function_value)
         gap_now = float(info.mip_gap) if mip else 0.0
         return values, Solve(status=status, objective=float(info.objective_function_value), bound=bound,
@@ -176,77 +174,96 @@ def _days_off_columns(m: _Model, rules: Rules, group: list[Agent]) -> tuple[list
     return [[y for j, y in enumerate(pairs) if d not in (j, j + 1)] + [free] for d in range(7)], pairs + [free]
 
 
+@dataclass
+class _Build:
+    """The columns of stage 1's programme while it is being built."""
+
+    m: _Model
+    xcols: dict[tuple[int, int, int], int] = field(default_factory=dict)  # (group, day, pattern) → column
+    cover: dict[tuple[int, int], list[int]] = field(default_factory=dict)  # (group, week slot) → x on duty
+    off: dict[int, list[int]] = field(default_factory=dict)  # group → days-off pair columns
+    short: list[int] = field(default_factory=list)
+
+
+def _group_columns(b: _Build, req: Requirement, patterns: list[Pattern], agents: list[Agent], rules: Rules,
+                   g: int, idx: list[int], group_skills: frozenset[str], skills: list[str]) -> None:
+    """One agent group's pattern columns per day, with its head-count, days-off, days and hours rows."""
+    m, slots = b.m, req.slots
+    offsets = [covered_offsets(p, req.interval_minutes) for p in patterns]
+    off = _days_off_columns(m, rules, [agents[i] for i in idx])
+    if off:
+        b.off[g] = off[1]
+    for d in range(7):
+        day = req.week.toordinal() + d
+        free = [i for i in idx if day not in {u.toordinal() for u in agents[i].unavailable}]
+        day_cols = []
+        for p, pat in enumerate(patterns):
+            if not free or d not in pat.days or (pat.skill and pat.skill not in group_skills):
+                continue
+            ok = [i for i in free if not (agents[i].no_nights and pat.night(rules))
+                  and (not pat.skill or pat.skill in agents[i].skills or skills == [""])]
+            if not ok:
+                continue
+            c = m.col(pat.paid_minutes / 60, upper=len(ok), integer=True)
+            b.xcols[(g, d, p)] = c
+            day_cols.append(c)
+            for o in offsets[p]:
+                if d * slots + int(o) < 7 * slots:
+                    b.cover.setdefault((g, d * slots + int(o)), []).append(c)
+        if day_cols:
+            m.row(-highspy.kHighsInf, len(free), [(c, 1.0) for c in day_cols])
+            if off:  # and no more than the agents whose days off are elsewhere
+                m.row(-highspy.kHighsInf, 0.0, [(c, 1.0) for c in day_cols] + [(y, -1.0) for y in off[0][d]])
+    mine = {c: patterns[p].paid_minutes / 60 for (gg, _, p), c in b.xcols.items() if gg == g}
+    if mine:
+        m.row(-highspy.kHighsInf, sum(agents[i].days_per_week for i in idx), [(c, 1.0) for c in mine])
+        m.row(-highspy.kHighsInf, sum(agents[i].max_hours for i in idx), list(mine.items()))
+
+
+def _coverage_rows(b: _Build, req: Requirement, groups: list[frozenset[str]], skills: list[str]) -> None:
+    """Every interval's requirement per skill, met by agents on duty or by a costly shortfall."""
+    m = b.m
+    alloc: dict[tuple[int, int], list[int]] = {}  # (group, week slot) → its time given to each skill
+    for k in skills:
+        need = req.need[k].reshape(-1)
+        for t in np.nonzero(need > 0)[0]:
+            s = m.col(SHORT_COST)
+            b.short.append(s)
+            if skills == [""]:
+                m.row(float(need[t]), highspy.kHighsInf, [(c, 1.0) for c in b.cover.get((0, t), [])] + [(s, 1.0)])
+                continue
+            terms = [(s, 1.0)]
+            for g, group_skills in enumerate(groups):
+                if k in group_skills and (g, t) in b.cover:
+                    a = m.col(0.0)
+                    alloc.setdefault((g, int(t)), []).append(a)
+                    terms.append((a, 1.0))
+            m.row(float(need[t]), highspy.kHighsInf, terms)
+    for (g, t), cols in alloc.items():  # a group's split time cannot exceed its agents on duty
+        m.row(-highspy.kHighsInf, 0.0, [(c, 1.0) for c in cols] + [(x, -1.0) for x in b.cover[(g, t)]])
+
+
 def plan_shifts(req: Requirement, patterns: list[Pattern], agents: list[Agent], rules: Rules, *,
                 cancelled: Callable[[], bool] | None = None,
                 progress: Callable[[float], None] | None = None) -> ShiftPlan:
     """Stage 1: the cheapest pattern counts per day and group that cover the requirement (or report a gap)."""
     skills = sorted(req.need)
     groups, members = groups_of(agents, skills)
-    slots = req.slots
-    week_slots = 7 * slots
-    m = _Model()
-    offsets = [covered_offsets(p, req.interval_minutes) for p in patterns]
-    cover_cols: dict[tuple[int, int], list[int]] = {}  # (group, week slot) → x columns on duty
     plan = ShiftPlan(groups=groups, members=members)
-    xcols = {}
-    off_cols: dict[int, list[int]] = {}
+    b = _Build(m=_Model())
     for g, idx in enumerate(members):
-        group_skills = groups[g]
-        off = _days_off_columns(m, rules, [agents[i] for i in idx])
-        on_days = off[0] if off else None
-        if off:
-            off_cols[g] = off[1]
-        for d in range(7):
-            day = req.week.toordinal() + d
-            free = [i for i in idx if day not in {u.toordinal() for u in agents[i].unavailable}]
-            if not free:
-                continue
-            day_cols = []
-            for p, pat in enumerate(patterns):
-                if d not in pat.days or (pat.skill and pat.skill not in group_skills):
-                    continue
-                ok = [i for i in free if not (agents[i].no_nights and pat.night(rules))
-                      and (not pat.skill or pat.skill in agents[i].skills or skills == [""])]
-                if not ok:
-                    continue
-                c = m.col(pat.paid_minutes / 60, upper=len(ok), integer=True)
-                xcols[(g, d, p)] = c
-                day_cols.append(c)
-                for o in offsets[p]:
-                    t = d * slots + int(o)
-                    if t < week_slots:
-                        cover_cols.setdefault((g, t), []).append(c)
-            if day_cols:
-                m.row(-highspy.kHighsInf, len(free), [(c, 1.0) for c in day_cols])
-                if on_days:  # and no more than the agents whose days off are elsewhere
-                    m.row(-highspy.kHighsInf, 0.0, [(c, 1.0) for c in day_cols] + [(y, -1.0) for y in on_days[d]])
-        cols = [c for (gg, _, _), c in xcols.items() if gg == g]
-        if cols:
-            m.row(-highspy.kHighsInf, sum(agents[i].days_per_week for i in idx), [(c, 1.0) for c in cols])
-            hours = {c: patterns[p].paid_minutes / 60 for (gg, _, p), c in xcols.items() if gg == g}
-            m.row(-highspy.kHighsInf, sum(agents[i].max_hours for i in idx), list(hours.items()))
-    short_cols = []
-    alloc: dict[tuple[int, int], list[int]] = {}  # (group, week slot) → its time given to each skill
-    for k in skills:
-        need = req.need[k].reshape(-1)
-        for t in np.nonzero(need > 0)[0]:
-            s = m.col(SHORT_COST)
-            short_cols.append(s)
-            if skills == [""]:
-                m.row(float(need[t]), highspy.kHighsInf, [(c, 1.0) for c in cover_cols.get((0, t), [])] + [(s, 1.0)])
-                continue
-            terms = [(s, 1.0)]
-            for g, group_skills in enumerate(groups):
-                if k in group_skills and (g, t) in cover_cols:
-                    a = m.col(0.0)
-                    alloc.setdefault((g, int(t)), []).append(a)
-                    terms.append((a, 1.0))
-            m.row(float(need[t]), highspy.kHighsInf, terms)
-    for (g, t), cols in alloc.items():  # a group's split time cannot exceed its agents on duty
-        m.row(-highspy.kHighsInf, 0.0, [(c, 1.0) for c in cols] + [(x, -1.0) for x in cover_cols[(g, t)]])
-    values, plan.solve = m.solve(time_limit=rules.time_limit_s, gap=rules.mip_gap, cancelled=cancelled,
-                                 progress=progress)
-    plan.counts = {key: int(round(values[c])) for key, c in xcols.items() if round(values[c]) > 0}
-    plan.shortfall = float(sum(values[s] for s in short_cols))
-    plan.days_off = {g: [int(round(values[c])) for c in cols] for g, cols in off_cols.items()}
+        _group_columns(b, req, patterns, agents, rules, g, idx, groups[g], skills)
+    _coverage_rows(b, req, groups, skills)
+    began = time.monotonic()
+    # The relaxation rounded up covers every interval it covered: a good first answer, so that even a run
+    # stopped by the time limit returns a near-optimal schedule rather than the solver's first heuristic one.
+    relaxed, _ = b.m.solve(time_limit=rules.time_limit_s / 3, gap=rules.mip_gap, relax=True)
+    start = {c: float(math.ceil(relaxed[c] - 1e-6)) for c in b.xcols.values()}
+    start.update({c: float(relaxed[c]) for c in b.short})  # rounding up only adds coverage
+    left = max(1.0, rules.time_limit_s - (time.monotonic() - began))
+    values, plan.solve = b.m.solve(time_limit=left, gap=rules.mip_gap, cancelled=cancelled,
+                                   progress=progress, start=start)
+    plan.counts = {key: int(round(values[c])) for key, c in b.xcols.items() if round(values[c]) > 0}
+    plan.shortfall = float(sum(values[s] for s in b.short))
+    plan.days_off = {g: [int(round(values[c])) for c in cols] for g, cols in b.off.items()}
     return plan

@@ -1,9 +1,8 @@
 """The workforce app end to end: requirement, schedule run in the worker, adjustments, publishing, agent views."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
-from django.utils import timezone
 
 from kefu.core.errors import Conflict, Forbidden, ValidationFailed
 from kefu.workforce import erlang as E
@@ -17,29 +16,8 @@ from kefu.workforce.models import (
     RunStatus,
     ScheduleRun,
     Shift,
-    ShiftSetup,
-    StaffingQueue,
 )
-from kefu.workforce.synthetic import Shape, generate
-
-WEEK = date(2026, 11, 2)  # a Monday
-NOW = timezone.make_aware(datetime(2026, 10, 30, 9, 0))
-SETUP = """
-interval_minutes: 30
-shifts:
-  - {name: 早班, start: "08:00", hours: 9, breaks: [{after: ["3h30m", "4h30m"], minutes: 60}]}
-  - {name: 晚班, start: "12:00", hours: 9, breaks: [{after: ["4h", "5h"], minutes: 60}]}
-"""
-
-
-@pytest.fixture
-def wfm(world):
-    queue = StaffingQueue.objects.create(code="hotline", name="热线", interval_minutes=30, target_sl=0.8,
-                                         answer_within_s=20, shrinkage=0.3, max_occupancy=0.85)
-    setup = ShiftSetup.objects.create(name="两班制", patterns_yaml=SETUP)
-    history = generate(date(2026, 6, 1), 150, shape=Shape(daily_calls=120, opens=9, closes=18), seed=3)
-    req = services.plan_requirement(actor=world.lead, queue_id=queue.pk, week=WEEK, history=history, now=NOW)
-    return {"queue": queue, "setup": setup, "req": req}
+from kefu.workforce.tests.conftest import NOW, WEEK
 
 
 def _scheduled(world, wfm):
@@ -198,7 +176,7 @@ def test_agent_is_refused_the_planner_page_and_sees_own_week_and_ics(world, wfm,
     client.force_login(agent)
     assert client.get("/workforce/").status_code == 403
     week = client.get(f"/workforce/mine/?week={WEEK}")
-    assert week.status_code == 200 and roster.shifts.filter(agent=agent).first().pattern in week.content.decode()
+    assert week.status_code == 200 and roster.shifts.filter(agent=agent).first().label in week.content.decode()
     feed = client.get("/workforce/mine.ics")
     assert feed["Content-Type"].startswith("text/calendar") and b"BEGIN:VCALENDAR" in feed.content
 
@@ -210,3 +188,12 @@ def test_planner_page_edit_form_sets_an_interval(world, wfm, client):
                                                "version": req.version, "day": 1, "time": "10:00", "agents": 6})
     assert got.status_code == 302
     assert Requirement.objects.get(pk=req.pk).scheduled[48 + 20] == 6
+
+
+def test_demo_plans_next_week_and_publishes_a_checked_roster(world):
+    from kefu.workforce.demo import load_demo
+
+    got = load_demo(now=NOW)
+    roster = Roster.objects.get(week=date.fromisoformat(got["week"]))
+    assert got["shifts"] > 0 and roster.status == RosterStatus.PUBLISHED
+    assert services.roster_check(roster)["ok"]

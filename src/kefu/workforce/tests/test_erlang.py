@@ -186,3 +186,9 @@ def test_cli_load_and_max_p_wait_and_erlang_b_lines():
 def test_cli_refuses_bad_input_naming_the_flag(args, flag):
     with pytest.raises(CommandError, match=flag):
         call_command("erlang", *args, "--json")
+
+
+def test_no_calls_means_no_wait_whatever_the_staffing():
+    for figures in (E.scalar(E.erlang_c(0, 0.0, 180, 20)), E.scalar(E.erlang_a(0, 0.0, 180, 60, 20))):
+        assert figures["p_wait"] == 0.0 and figures["service_level"] == 1.0
+    assert _cli("--calls", "0", "--interval", "1800", "--aht", "180", "--target-sl", "0.8")["agents"] == 0

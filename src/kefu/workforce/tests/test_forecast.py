@@ -129,3 +129,11 @@ def test_cli_backtest_refuses_bad_options_naming_them(tmp_path, args, flag):
     write_csv(generate(date(2025, 1, 6), 30, seed=2), path)
     with pytest.raises(CommandError, match=flag):
         call_command("forecast", "backtest", "--history", str(path), *args, "--json", stderr=StringIO())
+
+
+def test_a_few_days_of_history_still_forecast_from_what_there_is(tmp_path):
+    path = tmp_path / "h.csv"
+    path.write_text("start,volume\n2026-03-04 09:00,5\n2026-03-05 09:00,6\n2026-03-10 09:00,7\n2026-03-11 09:30,3\n")
+    result = backtest(read_history_csv(path, 30), weeks=4)
+    assert result["weeks"] == ["2026-03-09"]  # the first week has no history before it
+    assert 0 < result["wape"] < 1
