@@ -25,6 +25,9 @@ urlpatterns = [
     path("training/", include("kefu.training.urls")),
     path("kpi/", include("kefu.kpi.urls")),
     path("reports/", include("kefu.reports.urls")),
+    path("workforce/", include("kefu.workforce.urls")),
+    path("packs/", include("kefu.packs.urls")),
+    path("setup/", include("kefu.provision.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]
