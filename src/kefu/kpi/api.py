@@ -60,6 +60,10 @@ class MonthIn(Schema):
     month: str
 
 
+class OkOut(Schema):
+    ok: bool
+
+
 class StarOut(Schema):
     category: str
     agent: int
@@ -133,3 +137,48 @@ def publish(request, payload: MonthIn):
     """Publish the month's star board (information desk and management)."""
     board = stars.publish_stars(actor=request.auth, month=_month(payload.month))
     return {"month": f"{board.month:%Y-%m}", "published": True, "stars": board.entries}
+
+
+class RuleItemIn(Schema):
+    measure: str
+    weight: int
+    floor: float
+    target: float
+
+
+class RuleIn(Schema):
+    name: str
+    items: list[RuleItemIn]
+    min_score: int = 60
+    cap_fen: int | None = None
+
+
+class RuleOut(Schema):
+    id: int
+    role: str
+    name: str
+    items: list[dict]
+    min_score: int
+    cap_fen: int | None
+
+
+class PoolIn(Schema):
+    month: str
+    amount_fen: int
+
+
+@router.put("/rules/{role}", response={200: RuleOut, **ERRORS})
+def put_rule(request, role: str, payload: RuleIn):
+    """The appraisal rule of a role: weighted KPIs between a floor and a target, the bonus threshold and cap."""
+    rule = appraisal.save_rule(actor=request.auth, role=role, name=payload.name, min_score=payload.min_score,
+                               cap_fen=payload.cap_fen,
+                               items=[appraisal.ItemInput(**i.dict()) for i in payload.items])
+    return {"id": rule.pk, "role": rule.role, "name": rule.name, "items": rule.items, "min_score": rule.min_score,
+            "cap_fen": rule.cap_fen}
+
+
+@router.put("/rules/{rule_id}/pool", response={200: OkOut, **ERRORS})
+def put_pool(request, rule_id: int, payload: PoolIn):
+    """The month's bonus pool of a rule, in whole fen (roles that see money only)."""
+    appraisal.set_pool(actor=request.auth, rule_id=rule_id, month=_month(payload.month), amount_fen=payload.amount_fen)
+    return {"ok": True}

@@ -14,7 +14,7 @@ from kefu.audit.models import AuditAction
 from kefu.audit.services import record
 from kefu.core.errors import NotFound, ValidationFailed
 from kefu.kpi.access import require_appraiser
-from kefu.kpi.definitions import AGENT, MEASURES
+from kefu.kpi.definitions import AGENT, MEASURES, compute
 from kefu.kpi.models import AppraisalResult, AppraisalRule, BonusPool
 from kefu.kpi.periods import Period
 
@@ -97,7 +97,7 @@ def compute_appraisal(*, actor, month: date, now: datetime | None = None) -> lis
     for rule in AppraisalRule.objects.filter(active=True):
         agents = list(User.objects.filter(role=rule.role, is_active=True).values_list("pk", flat=True))
         codes = sorted({i["measure"] for i in rule.items if i["measure"] in MEASURES})
-        figures = {code: MEASURES[code].compute(period, AGENT) for code in codes}
+        figures = {code: compute(code, period, AGENT) for code in codes}
         scored = {a: score(rule.items, {c: figures[c].get(a) for c in codes}) for a in agents}
         pool = BonusPool.objects.filter(month=month, rule=rule).values_list("amount_fen", flat=True).first()
         shares = split_pool(pool, {a: s for a, (s, _b) in scored.items()}, min_score=rule.min_score,

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from kefu.accounts.models import User
@@ -70,8 +70,11 @@ def register(measure: Measure) -> None:
 
 
 def compute(code: str, period: Period, group: str) -> dict:
-    """{key: Ratio} of one measure: key is an agent id, a team id, or None for the center."""
-    return MEASURES[code].compute(period, group)
+    """{key: Ratio} of one measure: key is an agent id, a team id, or None for the center (settled days of the
+    costly measures are read from their stored daily figures, kefu.kpi.store)."""
+    from kefu.kpi.store import compute as stored_or_live
+
+    return stored_or_live(MEASURES[code], period, group)
 
 
 # -- grouping helpers ---------------------------------------------------------------------------------------
@@ -120,38 +123,22 @@ def _contacts(period: Period, group: str) -> dict:
 
 def _aht(period: Period, group: str) -> dict:
     from kefu.cti.models import Call
+    from kefu.kpi.sql import Seconds
 
-    talk = ExpressionWrapper(F("ended_at") - F("answered_at"), output_field=DurationField())
     rows = (Call.objects.filter(answered_at__gte=period.start, answered_at__lt=period.end, ended_at__isnull=False)
-            .values("agent_id").annotate(talk=Sum(talk), n=Count("id")).order_by())
-    by_agent = {r["agent_id"]: Ratio(int(r["talk"].total_seconds()) if r["talk"] else 0, r["n"], 1) for r in rows}
+            .values("agent_id").annotate(talk=Sum(Seconds("ended_at", "answered_at")), n=Count("id")).order_by())
+    by_agent = {r["agent_id"]: Ratio(round(r["talk"] or 0), r["n"], 1) for r in rows}
     return _roll(by_agent, group)
 
 
 def _fcr(period: Period, group: str, days: int | None = None) -> dict:
     """Tickets whose customer (or caller) opened no other ticket of the same type within N days after."""
     from kefu.kpi.models import KpiSettings
-    from kefu.tickets.models import Ticket
+    from kefu.kpi.sql import first_contact_counts
 
     days = days if days is not None else KpiSettings.current().fcr_days
-    window = timedelta(days=days)
-    rows = (Ticket.objects.filter(created_at__gte=period.start, created_at__lt=period.end + window)
-            .filter(Q(customer__isnull=False) | ~Q(contact_phone=""))
-            .values_list("created_by_id", "customer_id", "contact_phone", "ticket_type_id", "created_at", "id")
-            .order_by("created_at", "id"))
-    matters: dict[tuple, list] = defaultdict(list)
-    for agent, customer, phone, type_id, created, _pk in rows:
-        matters[(customer or phone, type_id)].append((created, agent))
-    by_agent: dict = {}
-    for tickets in matters.values():
-        for i, (created, agent) in enumerate(tickets):
-            if not (period.start <= created < period.end) or agent is None:
-                continue
-            ratio = by_agent.setdefault(agent, Ratio(0, 0, 100))
-            ratio.denominator += 1
-            repeated = i + 1 < len(tickets) and tickets[i + 1][0] - created <= window
-            ratio.numerator += 0 if repeated else 1
-    return _roll(by_agent, group)
+    rows = first_contact_counts(period.start, period.end, period.end + timedelta(days=days), days)
+    return _roll(_counts(rows, 100), group)
 
 
 def _sla(period: Period, group: str) -> dict:

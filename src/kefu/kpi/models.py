@@ -119,3 +119,39 @@ class StarBoard(models.Model):
 
     def __str__(self):
         return f"stars {self.month:%Y-%m}"
+
+
+class DailyFigure(models.Model):
+    """One agent's numerator and denominator of one KPI on one settled day: a summary the monthly figures add
+    up, recomputed from the events by `kefu kpi settle` (kefu.kpi.store); never edited."""
+
+    day = models.DateField(_("day"))
+    measure = models.CharField(_("measure"), max_length=30)
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, db_constraint=False,
+                              related_name="+")
+    numerator = models.BigIntegerField(default=0)
+    denominator = models.BigIntegerField(default=0)
+    parts = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["measure", "day"], name="kpi_daily_measure_day")]
+        verbose_name = _("daily figure")
+        verbose_name_plural = _("daily figures")
+
+    def __str__(self):
+        return f"{self.day} {self.measure} {self.agent_id}"
+
+
+class SettledDay(models.Model):
+    """A day whose figures are stored in DailyFigure (it is past the first-contact window, so they no longer move)."""
+
+    day = models.DateField(_("day"), unique=True)
+    computed_at = models.DateTimeField(_("computed"))
+
+    class Meta:
+        ordering = ["day"]
+        verbose_name = _("settled day")
+        verbose_name_plural = _("settled days")
+
+    def __str__(self):
+        return str(self.day)

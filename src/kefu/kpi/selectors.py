@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from kefu.accounts.models import Team, User
-from kefu.kpi.definitions import AGENT, CENTER, MEASURES, TEAM, Ratio
+from kefu.kpi.definitions import AGENT, CENTER, MEASURES, TEAM, Ratio, compute
 from kefu.kpi.periods import Period
 from kefu.reports.access import CENTER as SEE_ALL
 from kefu.reports.access import OWN, report_scope
@@ -47,7 +47,7 @@ def kpi_table(user, period: Period, group: str, codes: list[str] | None = None) 
     keys = _visible_keys(user, group)
     figures: dict = {}
     for code in codes or list(MEASURES):
-        for key, ratio in MEASURES[code].compute(period, group).items():
+        for key, ratio in compute(code, period, group).items():
             if keys is None or key in keys:
                 figures.setdefault(key, {})[code] = ratio
     if group == AGENT and keys is not None:

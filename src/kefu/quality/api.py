@@ -252,3 +252,59 @@ def patch_rules(request, payload: RulesPatch):
     services.update_check_rules(actor=request.auth, version=payload.version, words=payload.words,
                                 limits=payload.limits)
     return _rules_out()
+
+
+class ItemIn(Schema):
+    code: str
+    category: str
+    label: str
+    points: int
+    fatal: bool = False
+    category_en: str = ""
+    label_en: str = ""
+
+
+class ScorecardIn(Schema):
+    name: str
+    items: list[ItemIn]
+
+
+class ScorecardPut(ScorecardIn):
+    version: int
+
+
+class ScorecardOut(Schema):
+    id: int
+    name: str
+    version: int
+    number: int
+    items: list[dict]
+
+
+def _card_out(card) -> dict:
+    return {"id": card.pk, "name": card.name, "version": card.version, "number": card.current.number,
+            "items": card.current.items}
+
+
+@router.post("/scorecards", response={200: ScorecardOut, **ERRORS})
+def create_scorecard(request, payload: ScorecardIn):
+    """A new scorecard (supervisors); its items' points add up to 100, fatal items carry none."""
+    card = services.save_scorecard(actor=request.auth, scorecard_id=None, name=payload.name,
+                                   items=[services.ItemInput(**i.dict()) for i in payload.items])
+    return _card_out(card)
+
+
+@router.put("/scorecards/{scorecard_id}", response={200: ScorecardOut, **ERRORS})
+def replace_scorecard(request, scorecard_id: int, payload: ScorecardPut):
+    """A new version of a scorecard; evaluations already made keep the version they were scored on."""
+    card = services.save_scorecard(actor=request.auth, scorecard_id=scorecard_id, name=payload.name,
+                                   version=payload.version,
+                                   items=[services.ItemInput(**i.dict()) for i in payload.items])
+    return _card_out(card)
+
+
+@router.post("/samples/{sample_id}/claim", response={200: SampleOut, **ERRORS})
+def claim(request, sample_id: int):
+    """Take a sample from the queue; another inspector's claim answers 409 `claimed`."""
+    item = services.claim_sample(actor=request.auth, sample_id=sample_id)
+    return sample_out(Sample.objects.select_related("contact").get(pk=item.pk))

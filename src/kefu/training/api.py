@@ -141,3 +141,16 @@ def submit(request, attempt_id: int, payload: AnswersIn):
 def results(request):
     """Exam results the caller may see: their own, their team's (team leads), all (trainers)."""
     return [attempt_out(a) for a in selectors.results(request.auth)]
+
+
+class OnboardingIn(Schema):
+    plan_id: int
+    agent_id: int
+
+
+@router.post("/onboarding", response={200: list[AssignmentOut], **ERRORS})
+def onboarding(request, payload: OnboardingIn):
+    """Give a new agent every course of an onboarding plan."""
+    made = services.start_onboarding(actor=request.auth, plan_id=payload.plan_id, agent_id=payload.agent_id)
+    return [{"id": a.pk, "course_id": a.course_id, "agent_id": a.agent_id, "reason": a.reason, "due_at": a.due_at,
+             "completed_at": a.completed_at} for a in made]

@@ -25,4 +25,5 @@ def test_bench_quality_checks_transcripts_and_computes_a_month_of_kpis(tmp_path)
     kpi = result["kpi"]
     assert kpi["agent_rows"] == 20 and kpi["team_rows"] == 1 and kpi["center_rows"] == 1
     assert set(kpi["per_measure_s"]) >= {"contacts", "aht", "fcr", "sla", "csat", "qa"}
+    assert kpi["settle"]["days"] == 30 and kpi["settle"]["rows"] > 0 and kpi["live_agent_s"] > 0
     assert result["ratios"]["checks_per_s_vs_target_2000"] > 0

@@ -47,3 +47,16 @@ def test_the_star_board_page_shows_the_published_stars(client, world, month_worl
     client.force_login(world.agent_b)
     page = client.get("/kpi/stars/?month=2026-11").content.decode()
     assert 'data-testid="star-most_compliments"' in page and "publish-stars" not in page
+
+
+def test_rules_and_pools_through_the_api_only_for_roles_with_money(api, world, month_world):
+    body = {"name": "坐席考核", "items": [{"measure": "qa", "weight": 100, "floor": 60, "target": 100}]}
+    assert api.as_user(world, world.lead).call("put", "/kpi/rules/agent", body).status_code == 403
+    rule = api.as_user(world, world.supervisor).call("put", "/kpi/rules/agent", body).json()
+    assert api.call("put", f"/kpi/rules/{rule['id']}/pool", {"month": "2026-11", "amount_fen": 10000}).json()["ok"]
+    bad = api.call("put", "/kpi/rules/agent", {**body, "items": [{**body["items"][0], "measure": "complaints"}]})
+    assert bad.status_code == 422 and bad.json()["error"]["field"] == "items[0].measure"
+    results = api.call("post", "/kpi/appraisal", {"month": "2026-11"}).json()
+    assert {r["agent_id"]: r["bonus_fen"] for r in results} == {world.agent.pk: 3846, world.agent_b.pk: 6154}
+    mine = api.as_user(world, world.agent).call("get", "/kpi/appraisal?month=2026-11").json()
+    assert [(r["agent_id"], r["bonus_fen"]) for r in mine] == [(world.agent.pk, None)]

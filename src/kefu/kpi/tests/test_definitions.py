@@ -1,5 +1,7 @@
 """Every KPI on the hand-computed month of conftest.py: per agent, per team and for the center."""
 
+from datetime import date
+
 import pytest
 
 from kefu.kpi.definitions import AGENT, CENTER, MEASURES, TEAM, compute
@@ -97,3 +99,31 @@ def test_periods_are_days_weeks_and_months(kind, first):
     from kefu.kpi.periods import Period
 
     assert Period.of(kind, date(2026, 11, 11)).first.isoformat() == first
+
+
+@pytest.mark.parametrize("until", [date(2026, 11, 11), date(2026, 12, 1)])
+def test_settled_days_add_up_to_the_live_figures(world, month_world, period, until):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from kefu.kpi.definitions import compute
+    from kefu.kpi.store import settle_days
+
+    now = datetime(2026, 12, 20, tzinfo=ZoneInfo("Asia/Shanghai"))
+    done = settle_days(since=date(2026, 11, 1), until=until, now=now)
+    assert done["days"] == (until - date(2026, 11, 1)).days and done["rows"] > 0
+    for code, measure in MEASURES.items():
+        for group in (AGENT, TEAM, CENTER):
+            live = {k: (r.numerator, r.denominator, r.parts) for k, r in measure.compute(period, group).items()}
+            stored = {k: (r.numerator, r.denominator, r.parts) for k, r in compute(code, period, group).items()}
+            assert stored == live, (code, group)
+
+
+def test_a_day_is_not_settled_before_its_repeat_window_has_passed(world, month_world):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from kefu.kpi.store import settle_days
+
+    done = settle_days(since=date(2026, 11, 1), now=datetime(2026, 11, 10, 12, tzinfo=ZoneInfo("Asia/Shanghai")))
+    assert done["days"] == 1  # only the 1st: 7 days of repeat window and the day itself have passed

@@ -68,3 +68,22 @@ def test_the_telephony_system_sends_a_transcript(api, world):
     assert response.status_code == 422 and response.json()["error"]["field"] == "lines[1].speaker"
     assert api.as_user(world, world.agent).call("post", "/quality/call-transcripts", {
         "call_id": "X9", "lines": []}).status_code == 403
+
+
+def test_a_scorecard_gets_a_new_version_and_a_bad_total_is_refused(api, world):
+    from kefu.quality.defaults import DEFAULT_ITEMS
+    from kefu.quality.models import Scorecard
+
+    card = Scorecard.objects.get()
+    items = [dict(i) for i in DEFAULT_ITEMS]
+    api.as_user(world, world.supervisor)
+    items[0]["points"] = 11
+    bad = api.call("put", f"/quality/scorecards/{card.pk}", {"name": card.name, "version": card.version,
+                                                             "items": items})
+    assert bad.status_code == 422 and bad.json()["error"]["code"] == "points_not_100"
+    items[1]["points"] = 9
+    good = api.call("put", f"/quality/scorecards/{card.pk}", {"name": card.name, "version": card.version,
+                                                              "items": items}).json()
+    assert good["number"] == 2 and good["version"] == card.version + 1
+    assert api.as_user(world, world.qa).call("post", "/quality/scorecards", {"name": "x", "items": items}
+                                             ).status_code == 403

@@ -1,6 +1,7 @@
 """`kefu kpi figures --month 2026-11 [--group agent|team|center]`: every KPI with numerator and denominator;
 `kefu kpi appraise --month 2026-11`: compute the month's appraisal and bonus split;
-`kefu kpi stars --month 2026-11`: publish the star board."""
+`kefu kpi stars --month 2026-11`: publish the star board;
+`kefu kpi settle --since 2026-11-01`: (re)store the settled days' figures from the events."""
 
 from datetime import date
 
@@ -19,6 +20,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--as", dest="as_user", help="act as this user (default: the operator)")
         sub = parser.add_subparsers(dest="action", required=True)
+        settle = sub.add_parser("settle", help="recompute the stored daily figures of settled days")
+        settle.add_argument("--since", required=True, help="local date YYYY-MM-DD")
         for name in ("figures", "appraise", "stars"):
             cmd = sub.add_parser(name)
             cmd.add_argument("--month", required=True, help="YYYY-MM")
@@ -26,6 +29,15 @@ class Command(BaseCommand):
                 cmd.add_argument("--group", default="team", choices=GROUPS)
 
     def handle(self, *args, action, **options):
+        if action == "settle":
+            from kefu.kpi.store import settle_days
+
+            try:
+                since = date.fromisoformat(options["since"])
+            except ValueError:
+                raise CommandError("invalid [since]: Enter a date as YYYY-MM-DD.") from None
+            self.stdout.write(dump(settle_days(since=since, progress=lambda d: self.stderr.write(f"{d}"))))
+            return
         try:
             month = date.fromisoformat(f"{options['month'][:7]}-01")
         except ValueError:
