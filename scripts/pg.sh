@@ -126,7 +126,7 @@ start() {
     say "starting on 127.0.0.1:$port (log: $PG_DIR/server.log)"
     # fsync and friends off: a test cluster that a crash may lose, in exchange for fast test setup.
     as_owner "$BIN/pg_ctl" -D "$DATA" -l "$PG_DIR/server.log" -w -t 60 \
-        -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$SOCKETS -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=50" \
+        -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$SOCKETS -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=120" \
         start >/dev/null || { tail -n 30 "$PG_DIR/server.log" >&2; die "the server did not start"; }
     local exists
     exists=$(as_owner "$BIN/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -tAc \

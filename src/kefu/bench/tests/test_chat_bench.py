@@ -23,6 +23,6 @@ def test_bench_chat_reports_delivery_routing_and_memory(tmp_path):
     assert 0 < d["p50_ms"] <= d["p95_ms"]
     assert r["n"] == 10 and r["agents_available"] == 12 and 0 < r["cpu_p50_ms"] <= r["cpu_p95_ms"]
     # A decision reads the queue and the team's agents once, whatever their number.
-    assert r["queries_per_decision_max"] == r["queries_per_decision_min"] <= 9
+    assert r["queries_per_decision_max"] == r["queries_per_decision_min"] <= 11
     assert m["idle_streams_added"] == 10 and m["server_rss_mb_before_streams"] > 0
     assert set(result["targets"]) == {"delivery_p95_ms", "lost", "routing_p95_ms"}

@@ -78,7 +78,7 @@ def queue_changed(team_id: int) -> None:
 
 def load_visitor_conversation(token: str, *, lock: bool = False) -> Conversation:
     """The chat a visitor's token belongs to; a wrong token is 404, as if the chat did not exist."""
-    qs = Conversation.objects.select_for_update() if lock else Conversation.objects
+    qs = Conversation.objects.select_for_update(of=("self",)) if lock else Conversation.objects
     conv = qs.select_related("widget", "team").filter(visitor_key=token_hash(token)).first() if token else None
     if conv is None:
         raise NotFound(_("No such chat."), field="token")
@@ -89,7 +89,7 @@ def load_staff_conversation(actor: User | None, conv_id: int, *, lock: bool = Fa
     """A chat the actor may see (visible_to); otherwise 404."""
     qs = Conversation.objects.all() if actor is None else Conversation.objects.visible_to(actor)
     if lock:
-        qs = qs.select_for_update()
+        qs = qs.select_for_update(of=("self",))  # only the chat row: the joined ones may be NULL
     conv = qs.select_related("widget", "team", "agent").filter(pk=conv_id).first()
     if conv is None:
         raise NotFound(_("No such chat."), field="conversation_id")

@@ -15,7 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kefu.accounts.models import User
+from kefu.accounts.models import Team, User
 from kefu.chat.models import ChatEventCode, ChatQueue, Conversation
 from kefu.chat.services.common import announce, emit, load_staff_conversation, post, queue_changed
 from kefu.core.configcache import ConfigCache
@@ -105,6 +105,15 @@ def _offer(conv_id: int, agent: Candidate, queue: ChatQueue, at: datetime) -> bo
     return True
 
 
+def _lock_team(team_id: int) -> None:
+    """One router per team at a time (PostgreSQL; SQLite's IMMEDIATE transactions already serialise writers).
+
+    Two routers claiming agents and chats in different orders could otherwise deadlock, and the queue order is
+    exact only if the second router sees what the first one offered."""
+    # NO KEY UPDATE: does not block the foreign-key checks (KEY SHARE) of chats being inserted for the team.
+    list(Team.objects.select_for_update(no_key=True).filter(pk=team_id).values_list("pk", flat=True))
+
+
 @transaction.atomic
 def route_team(*, team_id: int, now: datetime | None = None) -> int:
     """Offer the team's waiting chats to agents with room, in queue order; returns how many were offered."""
@@ -113,6 +122,8 @@ def route_team(*, team_id: int, now: datetime | None = None) -> int:
     waiting = _waiting(team_id, queue, at)
     if not waiting:
         return 0
+    _lock_team(team_id)
+    waiting = _waiting(team_id, queue, at)  # again, now that no other router of the team runs
     agents = _order(candidates(team_id, at), queue.strategy)
     offered: set[int] = set()
     for conv in waiting:
@@ -217,6 +228,7 @@ def expire_offers(*, now: datetime | None = None) -> int:
             conv = Conversation.objects.filter(pk=conv_id, state=Status.OFFERED, offer_expires_at__lte=at).first()
             if conv is None:
                 continue
+            _lock_team(conv.team_id)  # the routers' order: team, then agent and chat
             agent_id = conv.agent_id
             won = Conversation.objects.filter(pk=conv.pk, state=Status.OFFERED, agent_id=agent_id).update(
                 state=Status.WAITING, agent=None, offer_expires_at=None,

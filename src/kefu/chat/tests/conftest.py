@@ -57,3 +57,11 @@ def asgi_server(transactional_db):
     yield url
     server.should_exit = True
     thread.join(5)
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        # The server's request threads are gone but their connections are not closed yet; the test database
+        # cannot be flushed or dropped while they hold it.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                           "WHERE datname = current_database() AND pid <> pg_backend_pid()")
