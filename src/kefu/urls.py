@@ -25,6 +25,8 @@ urlpatterns = [
     path("training/", include("kefu.training.urls")),
     path("kpi/", include("kefu.kpi.urls")),
     path("reports/", include("kefu.reports.urls")),
+    path("chat/", include("kefu.chat.urls")),
+    path("presence/", include("kefu.presence.urls")),
     path("channels/", include("kefu.channels.urls")),
     path("workforce/", include("kefu.workforce.urls")),
     path("packs/", include("kefu.packs.urls")),

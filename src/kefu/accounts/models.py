@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kefu.accounts.roles import (
     CAN_ADMINISTER,
+    CAN_DECIDE_REFERRALS,
     CAN_EDIT_CUSTOMERS,
     CAN_HANDLE_TICKETS,
     CAN_REVEAL_PII,
@@ -90,6 +91,17 @@ class User(AbstractUser):
 
     def can_handle_tickets(self) -> bool:
         return self.is_active and self.role in CAN_HANDLE_TICKETS
+
+    def works_in_field(self) -> bool:
+        """A field crew member (维修): works dispatched tickets on site, takes no calls."""
+        return self.is_active and self.role == Role.FIELD_CREW
+
+    def can_take_calls(self) -> bool:
+        """Handles tickets at a desk: opens tickets and makes callbacks (everyone who handles but the field)."""
+        return self.can_handle_tickets() and self.role != Role.FIELD_CREW
+
+    def can_decide_referrals(self) -> bool:
+        return self.is_active and self.role in CAN_DECIDE_REFERRALS
 
     def can_edit_customers(self) -> bool:
         return self.is_active and self.role in CAN_EDIT_CUSTOMERS

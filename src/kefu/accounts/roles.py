@@ -62,6 +62,9 @@ CAN_EDIT_CUSTOMERS = frozenset({
 # Who may merge tickets, bulk import and see the whole center's exports.
 CAN_SUPERVISE = frozenset({Role.TEAM_LEAD, Role.SUPERVISOR, Role.MANAGER, Role.DIRECTOR, Role.ADMIN})
 
+# Who decides what falls outside the center's remit (TK8: a request passed to the manager).
+CAN_DECIDE_REFERRALS = frozenset({Role.MANAGER, Role.DIRECTOR, Role.ADMIN})
+
 # Who sets up the center: departments, teams, users, ticket types.
 CAN_ADMINISTER = frozenset({Role.ADMIN})
 

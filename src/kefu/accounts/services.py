@@ -103,7 +103,7 @@ def issue_token(*, actor: User | None, user: User, name: str) -> tuple[ApiToken,
     return token, raw
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def revoke_token(*, actor: User | None, token: ApiToken) -> None:
     """Revoke an API token; it stops working at once."""
     if actor is not None and actor.pk != token.user_id:

@@ -75,7 +75,8 @@ class ApiServer:
             **{key: value for key, value in os.environ.items() if key == "KEFU_SQLITE_SYNCHRONOUS"},
             **self.env,
         })
-        cmd = [sys.executable, "-m", "gunicorn", "kefu.wsgi:application", "--bind", f"127.0.0.1:{self.port}",
+        cmd = [sys.executable, "-m", "gunicorn", "-c", "python:kefu.gunicorn_conf", "kefu.wsgi:application",
+               "--bind", f"127.0.0.1:{self.port}",
                "--workers", str(self.workers), "--worker-class", self.worker_class, "--log-level", "warning",
                "--timeout", "120"]
         self.proc = subprocess.Popen(cmd, env=env, stdout=self._log, stderr=subprocess.STDOUT)  # noqa: S603
@@ -103,9 +104,14 @@ class ApiServer:
         peaks = [peak for peak in (_vm_hwm_kb(pid) for pid in pids) if peak is not None]
         if not peaks:
             return {}
+        # Proportional set size: the pages the workers share with the master (the preloaded application and
+        # segmenter dictionary) count once across them, which is what the machine actually spends.
+        pss = [p for p in (_pss_kb(pid) for pid in pids) if p is not None]
         return {"master_mb": round(peaks[0] / 1024, 1),
                 "workers_mb": [round(p / 1024, 1) for p in peaks[1:]],
-                "total_mb": round(sum(peaks) / 1024, 1)}
+                "total_mb": round(sum(peaks) / 1024, 1),
+                **({"workers_pss_mb": [round(p / 1024, 1) for p in pss[1:]],
+                    "total_pss_mb": round(sum(pss) / 1024, 1)} if pss else {})}
 
     def log_tail(self) -> str:
         self._log.seek(0)
@@ -139,6 +145,17 @@ def _children(pid: int) -> list[int]:
         except (OSError, ValueError, IndexError):
             continue
     return children
+
+
+def _pss_kb(pid: int) -> int | None:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        return None
+    return None
 
 
 def _vm_hwm_kb(pid: int) -> int | None:

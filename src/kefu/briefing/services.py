@@ -3,7 +3,7 @@
 from datetime import date, datetime, time, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +13,8 @@ from kefu.audit.models import AuditAction
 from kefu.audit.services import record
 from kefu.briefing import sources
 from kefu.briefing.models import Briefing, BriefingItem, BriefingRead, BriefingStatus, ItemKind
-from kefu.core.errors import Conflict, NotFound, ValidationFailed
+from kefu.core.errors import NotFound, ValidationFailed
+from kefu.core.store import bump_version, load_visible, save_versioned, stale
 from kefu.knowledge.access import is_staff_user, require_knowledge_manager
 from kefu.memos.models import OPEN_STATUSES, Memo
 from kefu.tickets.models import Ticket
@@ -22,13 +23,9 @@ HOT_ISSUES = 5
 
 
 def load_briefing(actor: User | None, briefing_id: int) -> Briefing:
-    qs = Briefing.objects.select_related("prepared_by")
-    if actor is not None:
-        qs = qs.visible_to(actor)
-    briefing = qs.filter(pk=briefing_id).first()
-    if briefing is None:
-        raise NotFound(_("No such briefing."), field="briefing_id")
-    return briefing
+    return load_visible(
+        Briefing.objects.select_related("prepared_by"),
+        actor, briefing_id, message=_("No such briefing."), field="briefing_id")
 
 
 def _day_bounds(day: date) -> tuple[datetime, datetime]:
@@ -82,14 +79,11 @@ def prepare_briefing(*, actor: User | None, day: date, title: str = "", notes: s
     return briefing
 
 
-def _bump(briefing: Briefing, version: int | None) -> None:
-    qs = Briefing.objects.filter(pk=briefing.pk)
-    if version is not None:
-        qs = qs.filter(version=version)
-    if not qs.update(version=F("version") + 1):
-        raise Conflict(_("Someone else changed this briefing since you opened it. Reload and try again."),
-                       field="version", params={"current_version": briefing.version, "your_version": version})
-    briefing.version = (version if version is not None else briefing.version) + 1
+_STALE = stale(_("Someone else changed this briefing since you opened it. Reload and try again."))
+
+
+def _gone() -> NotFound:
+    return NotFound(_("No such briefing."), field="briefing_id")
 
 
 @transaction.atomic
@@ -105,19 +99,19 @@ def add_item(*, actor: User | None, briefing_id: int, kind: str, text: str) -> B
     if len(text) > 2000:
         raise ValidationFailed(_("At most 2000 characters."), code="too_long", field="text")
     last = briefing.items.filter(kind=kind).order_by("-position").values_list("position", flat=True).first()
-    _bump(briefing, None)
+    bump_version(briefing, gone=_gone)
     return BriefingItem.objects.create(briefing=briefing, kind=kind, text=text,
                                        position=0 if last is None else last + 1)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def remove_item(*, actor: User | None, item_id: int) -> None:
     require_knowledge_manager(actor)
     item = BriefingItem.objects.filter(pk=item_id, briefing__in=Briefing.objects.visible_to(actor)
                                        if actor is not None else Briefing.objects.all()).first()
     if item is None:
         raise NotFound(_("No such item."), field="item_id")
-    _bump(item.briefing, None)
+    bump_version(item.briefing, gone=_gone)
     item.delete()
 
 
@@ -128,7 +122,7 @@ def publish_briefing(*, actor: User | None, briefing_id: int, version: int, now:
     briefing = load_briefing(actor, briefing_id)
     if briefing.status == BriefingStatus.PUBLISHED:
         raise ValidationFailed(_("This briefing is already published."), code="already_published", field="status")
-    _bump(briefing, version)
+    save_versioned(briefing, version, {}, conflict=_STALE)
     at = now or timezone.now()
     Briefing.objects.filter(pk=briefing.pk).update(status=BriefingStatus.PUBLISHED, published_at=at)
     briefing.status, briefing.published_at = BriefingStatus.PUBLISHED, at

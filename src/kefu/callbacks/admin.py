@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from kefu.accounts.admin import AuditedAdmin
 from kefu.callbacks.models import CallbackRule, CallbackTask
+from kefu.core.admin import ReadOnlyAdmin
 
 
 @admin.register(CallbackRule)
@@ -12,18 +13,9 @@ class CallbackRuleAdmin(AuditedAdmin):
 
 
 @admin.register(CallbackTask)
-class CallbackTaskAdmin(admin.ModelAdmin):
+class CallbackTaskAdmin(ReadOnlyAdmin):
     """Read-only: callback tasks change only through their services (pull, assign, outcome, approval)."""
 
     list_display = ["id", "ticket", "attempt", "reason", "state", "assignee", "due_at", "outcome"]
     list_filter = ["state", "outcome", "reason"]
     raw_id_fields = ["ticket", "case"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -21,7 +21,8 @@ from kefu.accounts.roles import CAN_SUPERVISE, Role
 from kefu.callbacks.events import callback_assigned_event, callback_outcome_event, follow_up_case_event
 from kefu.callbacks.models import REACHED, CallbackTask, Outcome, Reason
 from kefu.callbacks.scheduling import create_task, rule_of
-from kefu.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from kefu.core.errors import Conflict, Forbidden, ValidationFailed
+from kefu.core.store import load_visible
 from kefu.tickets import services as tickets
 from kefu.tickets import validation as v
 from kefu.tickets.lifecycle import Status
@@ -37,13 +38,9 @@ def _require_caller(actor: User | None) -> None:
 
 
 def _load(actor: User | None, task_id: int) -> CallbackTask:
-    qs = CallbackTask.objects.select_related("ticket", "ticket__ticket_type", "ticket__customer", "rule")
-    if actor is not None:
-        qs = qs.visible_to(actor)
-    task = qs.filter(pk=task_id).first()
-    if task is None:
-        raise NotFound(_("No such callback task."), field="task")
-    return task
+    return load_visible(
+        CallbackTask.objects.select_related("ticket", "ticket__ticket_type", "ticket__customer", "rule"),
+        actor, task_id, message=_("No such callback task."), field="task")
 
 
 def _check_version(task: CallbackTask, version: int | None) -> None:
@@ -68,7 +65,7 @@ def _update(task: CallbackTask, version: int, **changes) -> None:
     task.version = version + 1
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def pull_next(*, actor: User, now: dt.datetime | None = None) -> CallbackTask | None:
     """Give the agent the most urgent callback of their team that nobody has, or None when the queue is empty.
 
@@ -291,7 +288,7 @@ def _new_need(task: CallbackTask, data: OutcomeInput, *, actor, at: dt.datetime)
     follow_up_case_event(ticket=ticket, case=case, task=task, actor=actor, at=at)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def decide_unreachable(*, actor: User | None, task_id: int, version: int, approve: bool, reason: str = "",
                        now: dt.datetime | None = None) -> CallbackTask:
     """The team lead closes a case the customer could not be reached for, or orders one more attempt."""

@@ -7,7 +7,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from kefu.accounts.models import User
-from kefu.accounts.roles import CAN_HANDLE_TICKETS, CAN_SUPERVISE, Role
+from kefu.accounts.roles import CAN_HANDLE_TICKETS, Role
 from kefu.callbacks import selectors, services
 from kefu.callbacks.models import CallbackTask, Outcome
 from kefu.callbacks.script import script_for
@@ -22,12 +22,12 @@ OUTCOMES = [(o.value, o.label) for o in Outcome if o not in (Outcome.CLOSED_UNRE
 
 
 def _caller(user) -> None:
-    if user.role not in CAN_HANDLE_TICKETS or user.role == Role.FIELD_CREW:
+    if not user.can_take_calls():
         raise PermissionDenied
 
 
 def _queue_context(user, **extra) -> dict:
-    lead = user.role in CAN_SUPERVISE
+    lead = user.can_supervise()
     agents = (User.objects.filter(is_active=True, role__in=CAN_HANDLE_TICKETS).exclude(role=Role.FIELD_CREW)
               .filter(team_id=user.team_id) if lead and user.team_id else User.objects.none())
     return {"mine": list(selectors.my_tasks(user)[:selectors.LIST_LIMIT]),
@@ -79,8 +79,8 @@ def _task_context(user, task: CallbackTask, **extra) -> dict:
             "questionnaire": questionnaire,
             "masked_phone": mask_phone(ticket.contact_phone) if ticket.contact_phone else "",
             "types": TicketType.objects.filter(active=True).order_by("position", "id"),
-            "can_record": task.state == "open" and (task.assignee_id == user.pk or user.role in CAN_SUPERVISE),
-            "can_approve": task.state == "awaiting_approval" and user.role in CAN_SUPERVISE,
+            "can_record": task.state == "open" and (task.assignee_id == user.pk or user.can_supervise()),
+            "can_approve": task.state == "awaiting_approval" and user.can_supervise(),
             "posted": {}, "form": "", **extra}
 
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from kefu.campaigns.models import Campaign, CampaignCall
-from kefu.surveys.admin import ReadOnlyAdmin
+from kefu.core.admin import ReadOnlyAdmin
 
 
 @admin.register(Campaign)

@@ -25,6 +25,7 @@ from kefu.campaigns.models import (
 )
 from kefu.campaigns.script import clean_script
 from kefu.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from kefu.core.store import load_visible, save_versioned, stale
 from kefu.surveys.models import Questionnaire, Via
 from kefu.surveys.services import record_response
 from kefu.tickets.models import Ticket
@@ -56,13 +57,9 @@ def require_manager(actor: User | None) -> None:
 
 def load_campaign(actor: User | None, campaign_id: int, *, field: str = "campaign_id") -> Campaign:
     """The campaign as the actor may see it; an invisible one is reported like a missing one."""
-    qs = Campaign.objects.select_related("questionnaire")
-    if actor is not None:
-        qs = qs.visible_to(actor)
-    campaign = qs.filter(pk=campaign_id).first()
-    if campaign is None:
-        raise NotFound(_("No such campaign."), field=field)
-    return campaign
+    return load_visible(
+        Campaign.objects.select_related("questionnaire"),
+        actor, campaign_id, message=_("No such campaign."), field=field)
 
 
 def _int(value, *, field: str, low: int, high: int) -> int:
@@ -97,7 +94,7 @@ def _clean(data: CampaignInput) -> dict:
             "pull_allowed": bool(data.pull_allowed)}
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def create_campaign(*, actor: User | None, data: CampaignInput, now: datetime | None = None) -> Campaign:
     """Set up a campaign (open, with an empty call list)."""
     require_manager(actor)
@@ -113,13 +110,11 @@ def create_campaign(*, actor: User | None, data: CampaignInput, now: datetime | 
 def _save(campaign: Campaign, version: int | None, changes: dict) -> None:
     if version is None:
         raise ValidationFailed(_("Send the version you are changing."), code="required", field="version")
-    updated = Campaign.objects.filter(pk=campaign.pk, version=version).update(version=F("version") + 1, **changes)
-    if not updated:
-        raise Conflict(_("Someone else changed this campaign since you opened it. Reload and try again."),
-                       field="version", params={"current_version": campaign.version, "your_version": version})
+    save_versioned(campaign, version, changes,
+                   conflict=stale(_("Someone else changed this campaign since you opened it. Reload and try again.")))
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def update_campaign(*, actor: User | None, campaign_id: int, version: int | None, data: CampaignInput,
                     now: datetime | None = None) -> Campaign:
     """Change a campaign's settings if nobody changed them since `version`."""
@@ -133,7 +128,7 @@ def update_campaign(*, actor: User | None, campaign_id: int, version: int | None
     return load_campaign(actor, campaign.pk)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def set_campaign_status(*, actor: User | None, campaign_id: int, version: int | None, status: str,
                         now: datetime | None = None) -> Campaign:
     """Close a campaign (its calls stop) or open it again."""
@@ -162,7 +157,7 @@ def _agents(agent_ids: list[int]) -> list[User]:
     return agents
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def distribute_calls(*, actor: User | None, campaign_id: int, agent_ids: list[int],
                      now: datetime | None = None) -> dict[int, int]:
     """Give the campaign's free calls to the chosen agents so that their open calls come out even.
@@ -202,7 +197,7 @@ def _next_free(campaign: Campaign, at: datetime) -> int | None:
             .values_list("pk", flat=True).first())
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def pull_next_call(*, actor: User, campaign_id: int, now: datetime | None = None) -> CampaignCall | None:
     """Give the agent the next free call that is due, or None when there is none."""
     require_handler(actor)
@@ -275,7 +270,7 @@ def _has_answers(answers: dict | None) -> bool:
     return bool(answers) and any(v not in (None, "", []) for v in answers.values())
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def record_call_result(*, actor: User | None, call_id: int, version: int | None, data: CallResult,
                        now: datetime | None = None) -> CampaignCall:
     """Record one attempt: reached with an outcome (and survey answers), not reached (retry later, up to the
@@ -296,11 +291,8 @@ def record_call_result(*, actor: User | None, call_id: int, version: int | None,
         response = record_response(actor=actor, questionnaire_id=call.campaign.questionnaire_id,
                                    answers=data.answers, via=Via.CAMPAIGN, now=at)
         changes["response"] = response
-    updated = CampaignCall.objects.filter(pk=call.pk, version=version, status=CallStatus.PENDING).update(
-        version=F("version") + 1, result_note=note, **changes)
-    if not updated:
-        raise Conflict(_("This call was changed since you opened it. Reload and try again."), field="version",
-                       params={"current_version": call.version, "your_version": version})
+    save_versioned(call, version, {"result_note": note, **changes}, where={"status": CallStatus.PENDING},
+                   conflict=stale(_("This call was changed since you opened it. Reload and try again.")))
     params = {"attempt": changes["attempts"], "outcome": data.outcome if data.result == "reached" else None,
               "response": response.pk if response else None}
     emit(call, code, actor=actor, at=at, params=params)
@@ -308,7 +300,7 @@ def record_call_result(*, actor: User | None, call_id: int, version: int | None,
     return call
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def reveal_call_phone(*, actor: User, call_id: int, reason: str = "") -> str:
     """The full number to dial, for a role allowed to see it; the reveal is audited and in the call's history."""
     if not actor.can_reveal_pii():
@@ -320,7 +312,7 @@ def reveal_call_phone(*, actor: User, call_id: int, reason: str = "") -> str:
     return call.phone
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def open_ticket_from_call(*, actor: User | None, call_id: int, ticket_type: str, title: str, description: str = "",
                           custom: dict | None = None, now: datetime | None = None) -> Ticket:
     """Open a ticket for what came up on a call (a new need, a complaint), with the call's number and customer."""

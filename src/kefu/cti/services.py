@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kefu.accounts.models import User
-from kefu.accounts.roles import CAN_ADMINISTER
 from kefu.core.errors import Forbidden, NotFound, ValidationFailed
 from kefu.core.pii import normalize_phone
 from kefu.cti.models import Call, CallState
@@ -44,10 +43,10 @@ def _short(value: str, limit: int, field: str) -> str:
     return value
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def report_call_event(*, actor: User | None, data: CallEvent) -> Call:
     """Record what the switch says about a call. Repeating an event is harmless (switches retry)."""
-    if actor is not None and actor.role not in CAN_ADMINISTER:
+    if actor is not None and not actor.can_administer():
         raise Forbidden(_("Only the telephony integration reports calls."), code="forbidden")
     call_id = (data.call_id or "").strip()
     if not call_id or len(call_id) > 64:
@@ -86,7 +85,7 @@ def current_call(agent: User, now: datetime | None = None) -> Call | None:
             .order_by("-rang_at").first())
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def dismiss_call(*, actor: User, call_pk: int, now: datetime | None = None) -> None:
     """The agent closes the pop (the call goes on; only the panel goes away)."""
     updated = Call.objects.filter(pk=call_pk, agent=actor, dismissed_at__isnull=True).update(
@@ -100,8 +99,8 @@ def call_for_agent(agent: User, call_pk: int) -> Call | None:
     return Call.objects.filter(pk=call_pk, agent=agent).select_related("customer").first()
 
 
-@transaction.atomic
-def ticket_started(*, agent: User, call_id: str, now: datetime | None = None) -> None:
-    """The agent made a ticket from the pop: the pop has done its job and closes on their screen."""
+def do_ticket_started(*, agent: User, call_id: str, now: datetime | None = None) -> None:
+    """The agent made a ticket from the pop: the pop has done its job and closes on their screen. Called inside
+    the creating transaction (kefu.cti.listener), whether the ticket came from the web page or the API."""
     Call.objects.filter(call_id=call_id, agent=agent, dismissed_at__isnull=True).update(
         dismissed_at=now or timezone.now())

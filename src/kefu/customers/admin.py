@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from kefu.core.admin import ReadOnlyAdmin
 from kefu.core.pii import mask_id_number, mask_phone
 from kefu.customers.models import ContactPoint, Customer, CustomerReference, CustomerStatusChange
 
@@ -38,7 +39,7 @@ class StatusInline(ReadOnlyInline):
 
 
 @admin.register(Customer)
-class CustomerAdmin(admin.ModelAdmin):
+class CustomerAdmin(ReadOnlyAdmin):
     """Read-only view of the archive: changes go through the API and services, so they are audited."""
 
     list_display = ["name", "kind", "tier", "star_level", "account_manager", "status"]
@@ -53,12 +54,3 @@ class CustomerAdmin(admin.ModelAdmin):
     @admin.display(description="ID number")
     def masked_id_number(self, obj):
         return mask_id_number(obj.id_number)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return request.method in ("GET", "HEAD")
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,27 +1,32 @@
 """The customer archive (客户档案, CU1–CU3, CU6): people and organisations, contacts, references, status history."""
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from kefu.accounts.roles import Role
 from kefu.core.permissions import CHANGE, RestrictedQuerySet
 
+# A field crew sees only the customers of work dispatched to it: a rule over tickets, which are built on
+# customers, so the ticket app hands it in from its ready() (kefu.tickets.apps) rather than this app importing it.
+_crew_rule: list[Callable[[models.QuerySet, object], models.QuerySet]] = []
+
+
+def set_field_crew_rule(rule: Callable[[models.QuerySet, object], models.QuerySet]) -> None:
+    """`rule(customers, user)`: the customers a field crew member may see."""
+    _crew_rule[:] = [rule]
+
 
 class CustomerQuerySet(RestrictedQuerySet):
     def restrict(self, user, action: str) -> "CustomerQuerySet":
-        """Service roles look up any caller; a field crew sees only customers of work dispatched to it; changing
-        one needs a role that edits customers."""
+        """Service roles look up any caller; a field crew sees only customers of work dispatched to it (none
+        without the ticket app's rule); changing one needs a role that edits customers."""
         if action == CHANGE and not user.can_edit_customers():
             return self.none()
         if user.role == Role.FIELD_CREW:
-            from kefu.tickets.models import Ticket
-
-            if user.team_id is None:
-                return self.none()
-            dispatched = Ticket.objects.filter(customer=OuterRef("pk"), dispatched_team_id=user.team_id)
-            return self.filter(Exists(dispatched))
+            return _crew_rule[0](self, user) if _crew_rule and user.team_id else self.none()
         return self.all()
 
 

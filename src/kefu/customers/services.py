@@ -10,7 +10,8 @@ from kefu.accounts.models import User
 from kefu.accounts.roles import Role
 from kefu.audit.models import AuditAction
 from kefu.audit.services import record
-from kefu.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from kefu.core.errors import Forbidden, NotFound, ValidationFailed
+from kefu.core.store import save_versioned, stale
 from kefu.customers import validation as v
 from kefu.customers.models import ContactPoint, Customer, CustomerReference, CustomerStatusChange
 
@@ -155,17 +156,11 @@ def create_customer(*, actor: User | None, data: CustomerInput) -> Customer:
 _EDITABLE = ("name", "kind", "tier", "star_level", "id_number", "notes", "account_manager_id")
 
 
-def _bump(customer: Customer, version: int, changes: dict) -> None:
-    """Write `changes` only if nobody else changed the customer since `version` was read."""
-    updated = Customer.objects.filter(pk=customer.pk, version=version).update(version=F("version") + 1,
-                                                                               **changes)
-    if not updated:
-        raise Conflict(_("Someone else changed this customer since you opened it. Reload and try again."),
-                       params={"current_version": Customer.objects.filter(pk=customer.pk)
-                               .values_list("version", flat=True).first()})
+# A stale edit of a customer (kefu.core.store.save_versioned writes only from the version the caller read).
+_STALE = stale(_("Someone else changed this customer since you opened it. Reload and try again."))
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def update_customer(*, actor: User | None, customer: Customer, version: int, changes: dict) -> Customer:
     """Change a customer's fields; `version` must be the one the caller read (optimistic concurrency)."""
     _require_editor(actor)
@@ -191,7 +186,7 @@ def update_customer(*, actor: User | None, customer: Customer, version: int, cha
             manager = _clean_account_manager(value)
             clean[key] = manager.pk if manager else None
     changed = sorted(k for k, val in clean.items() if getattr(customer, k) != val)
-    _bump(customer, version, clean)
+    save_versioned(customer, version, clean, conflict=_STALE)
     # Field names only: the audit log never copies personal data such as the ID number.
     record(actor=actor, action=AuditAction.CUSTOMER_CHANGED, target_type="customer", target_id=customer.pk,
            params={"fields": changed, "version": version + 1})
@@ -209,7 +204,7 @@ def change_customer_status(*, actor: User | None, customer: Customer, version: i
     if status == customer.status:
         raise ValidationFailed(_("The customer already has this status."), code="unchanged", field="status")
     previous = customer.status
-    _bump(customer, version, {"status": status})
+    save_versioned(customer, version, {"status": status}, conflict=_STALE)
     CustomerStatusChange.objects.create(customer=customer, from_status=previous, to_status=status,
                                         reason=(reason or "").strip()[:300], actor=actor)
     record(actor=actor, action=AuditAction.CUSTOMER_CHANGED, target_type="customer", target_id=customer.pk,
@@ -219,7 +214,7 @@ def change_customer_status(*, actor: User | None, customer: Customer, version: i
     return customer
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def add_contact(*, actor: User | None, customer: Customer, contact: ContactInput) -> ContactPoint:
     """Add a phone, email, IM id or address to a customer."""
     _require_editor(actor)
@@ -235,7 +230,7 @@ def add_contact(*, actor: User | None, customer: Customer, contact: ContactInput
     return point
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def reveal_pii(*, actor: User, customer: Customer, contact_id: int | None = None, reason: str = "") -> str:
     """Return one full phone or ID number to a role allowed to see it; the reveal is audited (CU6)."""
     if not actor.can_reveal_pii():

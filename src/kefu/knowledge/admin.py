@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from kefu.accounts.admin import AuditedAdmin
+from kefu.core.admin import ReadOnlyAdmin
 from kefu.knowledge.models import Article, Category, Tag
 
 
@@ -19,18 +20,9 @@ class TagAdmin(AuditedAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(ReadOnlyAdmin):
     """Read-only: articles are written, reviewed and published through the knowledge pages and API."""
 
     list_display = ["title", "category", "audience", "status", "current_revision", "published_revision", "updated_at"]
     list_filter = ["status", "audience", "category"]
     search_fields = ["title"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

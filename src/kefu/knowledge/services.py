@@ -4,12 +4,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kefu.accounts.models import User
 from kefu.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from kefu.core.store import load_visible, save_versioned, stale
 from kefu.knowledge.access import is_staff_user, require_knowledge_manager
 from kefu.knowledge.models import (
     Article,
@@ -97,25 +97,15 @@ def _set_tags(article: Article, names: list[str]) -> None:
 
 def load_article(actor: User | None, article_id: int, *, field: str = "article_id") -> Article:
     """The article as the actor may see it; an invisible one is reported exactly like a missing one."""
-    qs = Article.objects.select_related("category", "published_revision", "author", "reviewer")
-    if actor is not None:
-        qs = qs.visible_to(actor)
-    article = qs.filter(pk=article_id).first()
-    if article is None:
-        raise NotFound(_("No such article."), field=field)
-    return article
+    return load_visible(
+        Article.objects.select_related("category", "published_revision", "author", "reviewer"),
+        actor, article_id, message=_("No such article."), field=field)
 
 
 def _save(article: Article, version: int, changes: dict) -> None:
     """Conditional UPDATE: two editors who both read `version` cannot both win."""
-    updated = Article.objects.filter(pk=article.pk, version=version).update(version=F("version") + 1, **changes)
-    if not updated:
-        current = Article.objects.filter(pk=article.pk).values_list("version", flat=True).first()
-        raise Conflict(_("Someone else changed this article since you opened it. Reload and try again."),
-                       field="version", params={"current_version": current, "your_version": version})
-    for key, value in changes.items():
-        setattr(article, key, value)
-    article.version = version + 1
+    save_versioned(article, version, changes,
+                   conflict=stale(_("Someone else changed this article since you opened it. Reload and try again.")))
 
 
 def _check_version(article: Article, version: int | None) -> None:
@@ -142,7 +132,7 @@ def create_article(*, actor: User | None, data: ArticleInput, now: datetime | No
     return article
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def update_article(*, actor: User | None, article_id: int, version: int, data: ArticleInput,
                    now: datetime | None = None) -> Article:
     """Save a new revision of the working copy. A published article stays online (its published revision)
@@ -161,7 +151,7 @@ def update_article(*, actor: User | None, article_id: int, version: int, data: A
     return article
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def restore_revision(*, actor: User | None, article_id: int, version: int, revision: int,
                      now: datetime | None = None) -> Article:
     """Make an earlier revision the working copy again, as a new revision (history is never rewritten)."""
@@ -233,7 +223,7 @@ def review_article(*, actor: User | None, article_id: int, version: int, approve
     return article
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def withdraw_article(*, actor: User | None, article_id: int, version: int, now: datetime | None = None) -> Article:
     """Take a published article offline (readers and the help center no longer see it); it becomes a draft."""
     require_knowledge_manager(actor)

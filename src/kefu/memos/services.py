@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from kefu.accounts.models import Department, User
 from kefu.accounts.roles import Role
-from kefu.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from kefu.core.errors import Conflict, Forbidden, ValidationFailed
+from kefu.core.store import load_visible
 from kefu.knowledge.access import can_manage_knowledge, require_knowledge_manager
 from kefu.memos.events import memo_answered_event, memo_asked_event
 from kefu.memos.models import OPEN_STATUSES, Memo, MemoStatus
@@ -34,13 +35,9 @@ def _clean_text(text: str, *, field: str) -> str:
 
 def load_memo(actor: User | None, memo_id: int) -> Memo:
     """The memo as the actor may see it; an invisible one is reported exactly like a missing one."""
-    qs = Memo.objects.select_related("ticket", "asked_by", "owner", "forwarded_to")
-    if actor is not None:
-        qs = qs.visible_to(actor)
-    memo = qs.filter(pk=memo_id).first()
-    if memo is None:
-        raise NotFound(_("No such memo."), field="memo_id")
-    return memo
+    return load_visible(
+        Memo.objects.select_related("ticket", "asked_by", "owner", "forwarded_to"),
+        actor, memo_id, message=_("No such memo."), field="memo_id")
 
 
 def _save(memo: Memo, version: int | None, changes: dict) -> None:
@@ -76,7 +73,7 @@ def ask_memo(*, actor: User, question: str, ticket_id: int | None = None, now: d
     return memo
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def take_memo(*, actor: User | None, memo_id: int, now: datetime | None = None) -> Memo:
     """A desk member takes an open memo as its owner; two members clicking at once: one wins, one gets 409."""
     require_knowledge_manager(actor)
@@ -94,7 +91,7 @@ def take_memo(*, actor: User | None, memo_id: int, now: datetime | None = None) 
     return memo
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def forward_memo(*, actor: User | None, memo_id: int, version: int, department_id: int, note: str = "",
                  now: datetime | None = None) -> Memo:
     """The desk sends the question on to another department (工程部, 维修队 …), which may then answer it."""
@@ -145,7 +142,7 @@ def answer_memo(*, actor: User | None, memo_id: int, version: int, answer: str, 
     return memo
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def close_memo(*, actor: User | None, memo_id: int, now: datetime | None = None) -> Memo:
     """The agent has passed the answer on to the customer; the memo is done."""
     memo = load_memo(actor, memo_id)

@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from kefu.core.admin import ReadOnlyAdmin
 from kefu.notify.models import Notification
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyAdmin):
     """Read-only: deliveries change only through the services (a failed one is retried through the API)."""
 
     list_display = ["id", "created_at", "channel", "kind", "recipient", "shown_address", "status", "attempts",
@@ -19,12 +20,3 @@ class NotificationAdmin(admin.ModelAdmin):
     @admin.display(description=_("address"))
     def shown_address(self, obj: Notification) -> str:
         return obj.masked_address
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return request.method in ("GET", "HEAD")
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -4,14 +4,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kefu.accounts.models import Team, User
 from kefu.audit.models import AuditAction
 from kefu.audit.services import record
-from kefu.core.errors import Conflict, NotFound, ValidationFailed
+from kefu.core.errors import ValidationFailed
+from kefu.core.store import load_visible, save_versioned, stale
 from kefu.knowledge.access import require_knowledge_manager
 from kefu.phrases.models import Phrase, PhraseKind
 from kefu.phrases.placeholders import clean_placeholders, fill
@@ -72,16 +72,12 @@ def create_phrase(*, actor: User | None, data: PhraseInput, now: datetime | None
 
 
 def load_phrase(actor: User | None, phrase_id: int) -> Phrase:
-    qs = Phrase.objects.select_related("team", "ticket_type")
-    if actor is not None:
-        qs = qs.visible_to(actor)
-    phrase = qs.filter(pk=phrase_id).first()
-    if phrase is None:
-        raise NotFound(_("No such phrase."), field="phrase_id")
-    return phrase
+    return load_visible(
+        Phrase.objects.select_related("team", "ticket_type"),
+        actor, phrase_id, message=_("No such phrase."), field="phrase_id")
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def update_phrase(*, actor: User | None, phrase_id: int, version: int, data: PhraseInput,
                   now: datetime | None = None) -> Phrase:
     """Change a phrase (text, kind, scope, order, active) if nobody changed it since `version`."""
@@ -89,18 +85,15 @@ def update_phrase(*, actor: User | None, phrase_id: int, version: int, data: Phr
     phrase = load_phrase(actor, phrase_id)
     clean = _clean(data)
     changed = sorted(k for k, v in clean.items() if getattr(phrase, k) != v)
-    updated = Phrase.objects.filter(pk=phrase.pk, version=version).update(
-        version=F("version") + 1, updated_by=actor, updated_at=now or timezone.now(), **clean)
-    if not updated:
-        raise Conflict(_("Someone else changed this phrase since you opened it. Reload and try again."),
-                       field="version", params={"current_version": phrase.version, "your_version": version})
+    save_versioned(phrase, version, {"updated_by": actor, "updated_at": now or timezone.now(), **clean},
+                   conflict=stale(_("Someone else changed this phrase since you opened it. Reload and try again.")))
     record(actor=actor, action=AuditAction.CONFIG_CHANGED, target_type="phrase", target_id=phrase.pk,
            params={"op": "changed", "fields": changed})
     phrase.refresh_from_db()
     return phrase
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def delete_phrase(*, actor: User | None, phrase_id: int) -> None:
     """Remove a phrase for good (deactivate it instead to keep it for later)."""
     require_knowledge_manager(actor)

@@ -23,6 +23,12 @@ def can_inspect(user) -> bool:
     return _active(user) and (user.is_superuser or user.role in INSPECTORS)
 
 
+def is_scored(user) -> bool:
+    """Whose work is scored and ranked (evaluations, the star board, training): not field crews or account
+    managers, whose contacts are not center contacts."""
+    return _active(user) and user.role not in (Role.FIELD_CREW, Role.ACCOUNT_MANAGER)
+
+
 def can_decide(user) -> bool:
     """Decide appeals, edit scorecards, word lists and sampling plans, set calibration references."""
     return _active(user) and (user.is_superuser or user.role in DECIDERS)

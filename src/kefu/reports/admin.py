@@ -1,9 +1,10 @@
 from django.contrib import admin
 
+from kefu.core.admin import ReadOnlyAdmin
 from kefu.reports.models import CallbackAttempt, CallbackCase, SurveyAnswer
 
 
-class FactAdmin(admin.ModelAdmin):
+class FactAdmin(ReadOnlyAdmin):
     """Read-only: facts are written only from ticket events (the listener or `kefu reports rebuild`)."""
 
     show_full_result_count = False
@@ -11,15 +12,6 @@ class FactAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return request.method in ("GET", "HEAD")
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(CallbackCase)

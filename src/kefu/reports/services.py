@@ -19,7 +19,7 @@ from kefu.reports.validation import ReportFilters
 from kefu.tickets.models import Ticket, TicketEvent
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def record_export(*, actor, group: str, filters: ReportFilters) -> None:
     """Authorise a CSV export of the report and write its audit entry (every export is audited)."""
     if not can_export_reports(actor):

@@ -18,7 +18,6 @@ from django.db import connections, router, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from kefu.core.prepared import execute
 from kefu.search import indexing
 from kefu.search.models import Kind, PendingDocument, SearchDocument
 
@@ -47,7 +46,8 @@ def mark(kind: str, object_id: int, *, now: datetime | None = None) -> None:
     if key not in _sql:
         _sql[key] = _upsert_sql(connection)
     at = connection.ops.adapt_datetimefield_value(now or timezone.now())
-    execute(_sql[key], [kind, object_id, at], using=connection.alias)  # on every ticket change: compiled once
+    with connection.cursor() as cursor:
+        cursor.execute(_sql[key], [kind, object_id, at])
     if getattr(settings, "SEARCH_INDEX_INLINE", False):
         drain()
     else:

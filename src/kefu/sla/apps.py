@@ -14,8 +14,13 @@ class SlaConfig(AppConfig):
         )
         from kefu.sla.events import SlaEventCode
         from kefu.sla.listener import CODES, on_ticket_event, prepare_new_ticket
+        from kefu.sla.panels import clocks_panel, escalate_action
+        from kefu.tickets import panels
         from kefu.tickets.events import listen, prepare_new, register_codes
+        from kefu.tickets.views.actions import register_action
 
         register_codes(self.label, SlaEventCode)
         prepare_new(prepare_new_ticket)
         listen(self.label, on_ticket_event, codes=CODES)
+        panels.register("sla/partials/ticket_clocks.html", clocks_panel, slot=panels.SIDE_TOP)
+        register_action("escalate", escalate_action)

@@ -69,7 +69,7 @@ def _require_admin(actor: User | None) -> None:
         raise Forbidden(_("Only an administrator can change calendars."), code="not_admin")
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def set_override(*, actor: User | None, calendar: BusinessCalendar, date: dt.date, is_open: bool,
                  hours: str = "", note: str = "") -> CalendarOverride:
     """Open or close one date of a calendar (company holiday, extra working Saturday, next year's 调休)."""

@@ -13,12 +13,14 @@ change's transaction. The sweeper's stamps never move it (a breach is stamped at
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db.models import Case, F, Min, OuterRef, Q, Subquery, When
+from django.db.models import Case, F, Min, OuterRef, Subquery, When
 
 from kefu.sla.models import LIVE_STATES, TicketClock
 from kefu.tickets.models import Ticket
+from kefu.tickets.slastate import AT_RISK, BREACHED, state_q
 
-AT_RISK, BREACHED = "at_risk", "breached"
+__all__ = ["AT_RISK", "BREACHED", "of", "overdue_at", "refresh", "state_q", "store"]
+
 
 
 def overdue_at(clock: TicketClock) -> dt.datetime:
@@ -58,12 +60,3 @@ def refresh(ticket_ids: Iterable[int] | None = None) -> int:
     overdue = Case(When(breached_at__isnull=False, breached_at__lt=F("due_at"), then=F("breached_at")),
                    default=F("due_at"))
     return tickets.update(sla_warn_at=_live_min("warn_at"), sla_due_at=_live_min(overdue))
-
-
-def state_q(state: str, now: dt.datetime) -> Q:
-    """Tickets in SLA `state` (at_risk or breached) at `now`, as a condition on the ticket's own columns."""
-    if state == BREACHED:
-        return Q(sla_due_at__lte=now)
-    if state == AT_RISK:
-        return Q(sla_warn_at__lte=now, sla_due_at__gt=now)
-    raise ValueError(state)

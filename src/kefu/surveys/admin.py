@@ -1,19 +1,7 @@
 from django.contrib import admin
 
+from kefu.core.admin import ReadOnlyAdmin
 from kefu.surveys.models import Invitation, Question, Questionnaire, Response
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Surveys change only through their services (the in-use check, the audit); the admin reads them."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class QuestionInline(admin.TabularInline):

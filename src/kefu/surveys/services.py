@@ -6,7 +6,6 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +14,7 @@ from kefu.accounts.models import User
 from kefu.audit.models import AuditAction
 from kefu.audit.services import record
 from kefu.core.errors import Conflict, Forbidden, NotFound, ServiceError, ValidationFailed
+from kefu.core.store import load_visible, save_versioned, stale
 from kefu.surveys.events import survey_answered_event, survey_sent_event
 from kefu.surveys.models import (
     Answer,
@@ -50,12 +50,9 @@ def require_designer(actor: User | None) -> None:
 def load_questionnaire(actor: User | None, questionnaire_id: int, *, field: str = "questionnaire_id",
                        active: bool = False) -> Questionnaire:
     """The questionnaire as the actor may see it, questions prefetched; `active` refuses a retired one."""
-    qs = Questionnaire.objects.prefetch_related("questions", "ticket_types")
-    if actor is not None:
-        qs = qs.visible_to(actor)
-    questionnaire = qs.filter(pk=questionnaire_id).first()
-    if questionnaire is None:
-        raise NotFound(_("No such questionnaire."), field=field)
+    questionnaire = load_visible(
+        Questionnaire.objects.prefetch_related("questions", "ticket_types"),
+        actor, questionnaire_id, message=_("No such questionnaire."), field=field)
     if active and not questionnaire.active:
         raise ValidationFailed(_("This questionnaire is no longer in use."), code="questionnaire_inactive",
                                field=field)
@@ -83,7 +80,7 @@ def create_questionnaire(*, actor: User | None, data: QuestionnaireInput,
     return questionnaire
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def update_questionnaire(*, actor: User | None, questionnaire_id: int, version: int | None,
                          data: QuestionnaireInput, now: datetime | None = None) -> Questionnaire:
     """Change a questionnaire if nobody changed it since `version`.
@@ -102,12 +99,10 @@ def update_questionnaire(*, actor: User | None, questionnaire_id: int, version: 
         raise ValidationFailed(
             _("This questionnaire has answers: only the wording of its questions can change. "
               "Copy it to ask different questions."), code="questionnaire_in_use", field="questions")
-    updated = Questionnaire.objects.filter(pk=questionnaire.pk, version=version).update(
-        version=F("version") + 1, updated_by=actor if getattr(actor, "pk", None) else None,
-        updated_at=now or timezone.now(), **fields)
-    if not updated:
-        raise Conflict(_("Someone else changed this questionnaire since you opened it. Reload and try again."),
-                       field="version", params={"current_version": questionnaire.version, "your_version": version})
+    save_versioned(questionnaire, version, {"updated_by": actor if getattr(actor, "pk", None) else None,
+                                            "updated_at": now or timezone.now(), **fields},
+                   conflict=stale(_("Someone else changed this questionnaire since you opened it. "
+                                    "Reload and try again.")))
     questionnaire.ticket_types.set(types)
     if in_use:  # same shape: reword in place, keeping the ids the answers point to
         for old, new in zip(current, questions, strict=True):
@@ -121,7 +116,7 @@ def update_questionnaire(*, actor: User | None, questionnaire_id: int, version: 
     return load_questionnaire(actor, questionnaire.pk)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def copy_questionnaire(*, actor: User | None, questionnaire_id: int, now: datetime | None = None) -> Questionnaire:
     """A new, inactive copy of a questionnaire to change freely (the next version of one in use)."""
     require_designer(actor)
@@ -254,7 +249,7 @@ def _queue_message(ticket: Ticket, channel: str, url: str, days: int, at: dateti
                        params={"ticket": ticket.number, "url": url, "days": days}, now=at)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def send_invitation(*, actor: User | None, questionnaire_id: int, ticket_id: int, channel: str,
                     now: datetime | None = None) -> Invitation:
     """Send the customer a link to answer a questionnaire (SMS, email) or make one to paste into a chat.

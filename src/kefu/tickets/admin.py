@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from kefu.accounts.admin import AuditedAdmin
+from kefu.core.admin import ReadOnlyAdmin
 from kefu.tickets.models import Ticket, TicketEvent, TicketField, TicketMessage, TicketType
 
 
@@ -41,7 +42,7 @@ class MessageInline(admin.TabularInline):
 
 
 @admin.register(Ticket)
-class TicketAdmin(admin.ModelAdmin):
+class TicketAdmin(ReadOnlyAdmin):
     """Read-only: tickets change through services (API, CLI, workspace) so every change is an event."""
 
     list_display = ["id", "title", "ticket_type", "status", "priority", "channel", "team", "assignee",
@@ -56,12 +57,3 @@ class TicketAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return request.method in ("GET", "HEAD")
-
-    def has_delete_permission(self, request, obj=None):
-        return False

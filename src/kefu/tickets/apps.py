@@ -8,7 +8,10 @@ class TicketsConfig(AppConfig):
     verbose_name = _("Tickets")
 
     def ready(self):
+        from kefu.customers.models import set_field_crew_rule
         from kefu.tickets import panels
         from kefu.tickets.loop import loop_panel
+        from kefu.tickets.models import customers_dispatched_to
 
         panels.register("tickets/partials/loop_panel.html", loop_panel)
+        set_field_crew_rule(customers_dispatched_to)

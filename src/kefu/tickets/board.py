@@ -61,7 +61,7 @@ def _counts(open_tickets, now) -> dict[tuple[int | None, int | None], dict]:
 
     At risk and breached read the ticket's SLA summary (kefu.sla.summary), which sits in the same index: no
     look-up per ticket into its clocks."""
-    from kefu.sla.summary import AT_RISK, BREACHED, state_q
+    from kefu.tickets.slastate import AT_RISK, BREACHED, state_q
 
     rows = (open_tickets.values("team_id", "assignee_id")
             .annotate(waiting=Count("id", filter=Q(assignee__isnull=True)),

@@ -8,7 +8,7 @@ not listed here fails at start-up, so adding one is a reviewed, one-line change 
 
 Why this order: the SLA clocks first (their follow-up tasks and escalations are part of the change itself),
 then callbacks (a resolution schedules its callback), then the report facts that read callback and survey
-events, and search last, which only marks what to re-index after the commit.
+events, search, which only marks what to re-index after the commit, and the screen pop a new ticket closes.
 """
 
 ORDER: tuple[str, ...] = (
@@ -16,4 +16,5 @@ ORDER: tuple[str, ...] = (
     "callbacks",
     "reports",
     "search",
+    "cti",
 )

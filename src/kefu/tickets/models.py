@@ -11,7 +11,6 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kefu.accounts.roles import TICKET_SCOPE, Scope
-from kefu.core.labels import choice_label
 from kefu.core.permissions import CHANGE, RestrictedQuerySet
 from kefu.tickets.lifecycle import DEFAULT_TRANSITIONS, Channel, Priority, Status
 
@@ -103,6 +102,12 @@ class TicketQuerySet(RestrictedQuerySet):
         if scope == Scope.OWN_CUSTOMERS:
             return self.filter(own | Q(customer__account_manager_id=user.pk))
         return self.none()
+
+
+def customers_dispatched_to(customers: models.QuerySet, user) -> models.QuerySet:
+    """The customers of work dispatched to the user's crew (kefu.customers.models.set_field_crew_rule)."""
+    dispatched = Ticket.objects.filter(customer=models.OuterRef("pk"), dispatched_team_id=user.team_id)
+    return customers.filter(models.Exists(dispatched))
 
 
 class Ticket(models.Model):
@@ -198,17 +203,6 @@ class Ticket(models.Model):
 
     def get_absolute_url(self) -> str:
         return f"{_detail_prefix()}{self.pk}/"
-
-    # Django's generated get_*_display() translates every choice on every call; the queue, the board and the
-    # customer panel show these on each row, so they read a per-language table instead (kefu.core.labels).
-    def get_status_display(self) -> str:
-        return choice_label(Status, self.status)
-
-    def get_priority_display(self) -> str:
-        return choice_label(Priority, self.priority)
-
-    def get_channel_display(self) -> str:
-        return choice_label(Channel, self.channel)
 
     @property
     def number(self) -> str:

@@ -10,7 +10,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from kefu.accounts.roles import CAN_HANDLE_TICKETS, CAN_MANAGE_KNOWLEDGE, CAN_SUPERVISE, Role
+from kefu.accounts.roles import CAN_MANAGE_KNOWLEDGE
 from kefu.packs import is_enabled
 
 
@@ -36,42 +36,46 @@ def _inspects(user) -> bool:
 
 
 def _scored(user) -> bool:
-    return user.role not in (Role.FIELD_CREW, Role.ACCOUNT_MANAGER)
+    from kefu.quality.access import is_scored
+
+    return is_scored(user)
 
 
 def _handles(user) -> bool:
-    return user.role in CAN_HANDLE_TICKETS and user.role != Role.FIELD_CREW
+    return user.can_take_calls()
 
 
 def _decides(user) -> bool:
-    return user.role in (Role.MANAGER, Role.DIRECTOR, Role.ADMIN)
+    return user.can_decide_referrals()
 
 
 NAV: list[NavItem] = [
     NavItem("tickets:mine", _("My tickets"), _handles, "m"),
     NavItem("tickets:team", _("Team queue"), _handles, "q"),
-    NavItem("tickets:all", _("All tickets"), lambda u: u.role != Role.FIELD_CREW),
+    NavItem("tickets:all", _("All tickets"), lambda u: not u.works_in_field()),
     NavItem("tickets:new", _("New ticket"), _handles, "n"),
     NavItem("callbacks:queue", _("Callbacks"), _handles, "h"),
-    NavItem("customers:list", _("Customers"), lambda u: u.role != Role.FIELD_CREW, "c"),
-    NavItem("tickets:board", _("Queue board"), lambda u: u.role in CAN_SUPERVISE),
-    NavItem("tickets:field", _("Field work"), lambda u: u.role == Role.FIELD_CREW),
+    NavItem("customers:list", _("Customers"), lambda u: not u.works_in_field(), "c"),
+    NavItem("tickets:board", _("Queue board"), lambda u: u.can_supervise()),
+    NavItem("tickets:field", _("Field work"), lambda u: u.works_in_field()),
     NavItem("tickets:referrals", _("Referrals to decide"), _decides),
-    NavItem("knowledge:list", _("Knowledge base"), lambda u: u.role != Role.FIELD_CREW, "k"),
+    NavItem("knowledge:list", _("Knowledge base"), lambda u: not u.works_in_field(), "k"),
     NavItem("memos:mine", _("My memos"), _handles),
     NavItem("memos:inbox", _("Memo inbox"), lambda u: u.role in CAN_MANAGE_KNOWLEDGE),
-    NavItem("briefing:list", _("Daily briefing"), lambda u: u.role != Role.FIELD_CREW, "b"),
+    NavItem("briefing:list", _("Daily briefing"), lambda u: not u.works_in_field(), "b"),
     NavItem("search:search", _("Search"), lambda u: True, "s"),
-    NavItem("surveys:manage", _("Surveys"), lambda u: u.role in CAN_SUPERVISE),
-    NavItem("campaigns:index", _("Campaigns"), lambda u: u.role in CAN_SUPERVISE),
+    NavItem("surveys:manage", _("Surveys"), lambda u: u.can_supervise()),
+    NavItem("campaigns:index", _("Campaigns"), lambda u: u.can_supervise()),
     NavItem("campaigns:mine", _("My calls"), _handles),
     NavItem("reports:callbacks", _("Callback report"), _reads_reports),
+    NavItem("chat:desk", _("Chat desk"), _handles, "t"),
+    NavItem("chat:live", _("Live chats"), lambda u: u.can_supervise()),
     NavItem("channels:setup", _("Channels"), lambda u: u.can_administer()),
     NavItem("channels:leads", _("Lead customers"), _handles),
     NavItem("channels:partners", _("Partner cases"), _handles),
-    NavItem("workforce:plan", _("Staffing and rosters"), lambda u: u.role in CAN_SUPERVISE),
+    NavItem("workforce:plan", _("Staffing and rosters"), lambda u: u.can_supervise()),
     NavItem("workforce:mine", _("My roster"), _handles),
-    NavItem("packs:settings", _("Industry packs"), lambda u: u.role == Role.ADMIN),
+    NavItem("packs:settings", _("Industry packs"), lambda u: u.can_administer()),
     NavItem("provision:setup", _("Center setup"), lambda u: u.can_administer()),
     NavItem("quality:queue", _("Inspection queue"), _inspects),
     NavItem("quality:evaluations", _("Quality evaluations"), _scored),

@@ -12,7 +12,7 @@ from kefu.web.models import SavedView
 MAX_VIEWS_PER_PAGE = 20
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def save_view(*, actor: User, page: str, name: str, query: str) -> SavedView:
     """Save (or overwrite, by name) the filters of a list page for this person."""
     name = (name or "").strip()
@@ -36,7 +36,7 @@ def save_view(*, actor: User, page: str, name: str, query: str) -> SavedView:
     return SavedView.objects.create(user=actor, page=page, name=name, query=clean)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def delete_view(*, actor: User, view_id: int) -> None:
     """Remove one of the person's own saved views."""
     deleted, _count = SavedView.objects.filter(user=actor, pk=view_id).delete()

@@ -15,7 +15,6 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from kefu.accounts import throttle
-from kefu.accounts.roles import CAN_SUPERVISE, Role
 from kefu.core.errors import ServiceError
 from kefu.web import services
 
@@ -60,13 +59,14 @@ class LogoutView(auth_views.LogoutView):
 def home(request):
     """Agents land on their own tickets, team leads and above on the board, field crews on their work, QA on
     their inspection queue."""
-    role = request.user.role
-    if role == Role.FIELD_CREW:
+    from kefu.quality.access import can_inspect
+
+    if request.user.works_in_field():
         return redirect("tickets:field")
-    if role == Role.QA_INSPECTOR:  # 质检员 work from their inspection queue (kefu.quality)
-        return redirect("quality:queue")
-    if role in CAN_SUPERVISE:
+    if request.user.can_supervise():
         return redirect("tickets:board")
+    if not request.user.can_handle_tickets() and can_inspect(request.user):  # 质检员: their inspection queue
+        return redirect("quality:queue")
     return redirect("tickets:mine")
 
 

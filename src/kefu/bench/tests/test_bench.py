@@ -16,7 +16,7 @@ def test_bench_tickets_reports_figures_and_creates_every_ticket(tmp_path):
     env["KEFU_DATA_DIR"] = str(tmp_path / "data")
     cmd = [sys.executable, "-m", "kefu", "bench", "tickets", "--n", "200", "--api-n", "50", "--samples", "20",
            "--db", str(db), "--keep", "--json-only"]
-    done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120, check=False)  # noqa: S603
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600, check=False)  # noqa: S603
     assert done.returncode == 0, done.stderr[-3000:]
     assert "service create" not in done.stderr  # --json-only: no progress lines
     result = json.loads(done.stdout)
@@ -24,7 +24,9 @@ def test_bench_tickets_reports_figures_and_creates_every_ticket(tmp_path):
     assert result["config"]["n"] == 200 and result["config"]["api_n"] == 50
     for figure in (result["service"]["create"], result["service"]["reply"], result["service"]["transition"],
                    result["floor"]["raw_insert"], result["floor"]["raw_insert_with_clocks"], result["api_create"]):
-        assert figure["per_s"] > 0 and figure["p95_ms"] > 0
+        assert figure["per_s"] > 0 and 0 < figure["p50_ms"] <= figure["p95_ms"]
+    # The raw sqlite3 floor writes the same rows without any of the services' work: it must be faster.
+    assert result["floor"]["raw_insert"]["per_s"] > result["service"]["create"]["per_s"]
     assert result["service"]["create"]["count"] == 200
     assert result["api_create"]["count"] == 50
     for query in ("my_open_tickets", "ticket_detail"):

@@ -6,6 +6,10 @@ import sqlite3
 import subprocess
 import sys
 
+import pytest
+
+pytestmark = pytest.mark.bench  # run once in CI, on SQLite (kefu.bench's smoke tests)
+
 
 def test_bench_search_reports_latency_size_and_precision(tmp_path):
     db = tmp_path / "bench.sqlite3"

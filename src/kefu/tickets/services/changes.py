@@ -8,14 +8,16 @@ from django.utils.translation import gettext_lazy as _
 
 from kefu.accounts.models import Team, User
 from kefu.core.errors import ValidationFailed
+from kefu.tickets import store
 from kefu.tickets import validation as v
 from kefu.tickets.events import emit
 from kefu.tickets.lifecycle import DONE_STATUSES, OPEN_STATUSES, Status
 from kefu.tickets.models import EventCode, Ticket
-from kefu.tickets.services.common import check_version, load_ticket, require_handler, save
+from kefu.tickets.services.common import require_handler
 from kefu.tickets.services.complaints import refuse_open_loop
 from kefu.tickets.services.create import resolve_customer, resolve_routing
 from kefu.tickets.services.referrals import refuse_while_referred
+from kefu.tickets.store import check_version, save
 
 _TEXT_LIMITS = {"description": v.MAX_TEXT, "cause": v.MAX_TEXT, "handling": v.MAX_TEXT,
                 "reporter_name": 100, "location": 300, "channel_ref": 100}
@@ -64,12 +66,12 @@ def _clean_changes(actor: User | None, ticket: Ticket, changes: dict) -> dict:
     return clean
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def update_ticket(*, actor: User | None, ticket_id: int, version: int, changes: dict,
                   now: datetime | None = None) -> Ticket:
     """Change the record's fields. Only fields whose value differs are written and shown in the event."""
     require_handler(actor)
-    ticket = load_ticket(actor, ticket_id)
+    ticket = store.load(actor, ticket_id)
     check_version(ticket, version)
     clean = _clean_changes(actor, ticket, changes)
     diff = {}
@@ -105,7 +107,7 @@ def transition_ticket(*, actor: User | None, ticket_id: int, version: int, to: s
                       now: datetime | None = None) -> Ticket:
     """Move a ticket along its type's lifecycle. A parent cannot be resolved or closed while a child is open."""
     require_handler(actor)
-    ticket = load_ticket(actor, ticket_id)
+    ticket = store.load(actor, ticket_id)
     check_version(ticket, version)
     if to not in Status.values:
         raise ValidationFailed(_("Unknown status."), code="invalid_choice", field="to")
@@ -136,7 +138,7 @@ def reopen_ticket(*, actor: User | None, ticket_id: int, version: int, reason: s
                   now: datetime | None = None) -> Ticket:
     """Reopen a resolved, callback or closed ticket; the reason is required and kept in the timeline."""
     require_handler(actor)
-    ticket = load_ticket(actor, ticket_id)
+    ticket = store.load(actor, ticket_id)
     check_version(ticket, version)
     if ticket.status not in DONE_STATUSES:
         raise ValidationFailed(_("Only a resolved or closed ticket can be reopened."), code="not_reopenable",
@@ -163,7 +165,7 @@ def assign_ticket(*, actor: User | None, ticket_id: int, version: int, team_id: 
                   assignee_id: int | None, now: datetime | None = None) -> Ticket:
     """Route a ticket to a team and/or a person; a new ticket given a person becomes assigned."""
     require_handler(actor)
-    ticket = load_ticket(actor, ticket_id)
+    ticket = store.load(actor, ticket_id)
     check_version(ticket, version)
     if ticket.status in DONE_STATUSES:
         raise ValidationFailed(_("A resolved or closed ticket cannot be reassigned."), code="ticket_done",
@@ -187,7 +189,7 @@ def dispatch_ticket(*, actor: User | None, ticket_id: int, version: int, team_id
                     note: str = "", now: datetime | None = None) -> Ticket:
     """Dispatch (派单) a ticket to a department's team or a field crew, with an optional appointment window."""
     require_handler(actor)
-    ticket = load_ticket(actor, ticket_id)
+    ticket = store.load(actor, ticket_id)
     check_version(ticket, version)
     if not ticket.is_open:
         raise ValidationFailed(_("Only an open ticket can be dispatched."), code="ticket_done", field="team_id")

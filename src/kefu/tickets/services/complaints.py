@@ -14,11 +14,13 @@ from django.utils.translation import gettext_lazy as _
 
 from kefu.accounts.models import Team, User
 from kefu.core.errors import Forbidden, ValidationFailed
+from kefu.tickets import store
 from kefu.tickets import validation as v
 from kefu.tickets.events import emit
 from kefu.tickets.lifecycle import Status
 from kefu.tickets.models import ComplaintRecord, EventCode, Ticket, TicketEvent
-from kefu.tickets.services.common import check_version, load_ticket, require_handler, save
+from kefu.tickets.services.common import require_handler
+from kefu.tickets.store import check_version, save
 
 # What the customer said on the callback that counts as accepting the result (a new need accepts the old one).
 ACCEPTING_OUTCOMES = ("accepted", "new_need")
@@ -97,7 +99,7 @@ def record_complaint_findings(*, actor: User | None, ticket_id: int, version: in
                               now: datetime | None = None) -> ComplaintRecord:
     """Record or correct the verified findings of a complaint (核实责任人, 投诉内容, 处理结果)."""
     require_handler(actor)
-    ticket = load_ticket(actor, ticket_id)
+    ticket = store.load(actor, ticket_id)
     check_version(ticket, version)
     if not ticket.ticket_type.is_complaint:
         raise ValidationFailed(_("Only a complaint has findings."), code="not_a_complaint", field="ticket")
@@ -134,7 +136,7 @@ def override_close(*, actor: User | None, ticket_id: int, version: int, reason: 
     if actor is not None and not actor.can_supervise():
         raise Forbidden(_("Only a team lead or above may close a complaint without the customer's acceptance."),
                         code="cannot_override")
-    ticket = load_ticket(actor, ticket_id)
+    ticket = store.load(actor, ticket_id)
     check_version(ticket, version)
     if ticket.status not in (Status.RESOLVED, Status.CALLBACK):
         raise ValidationFailed(_("Only a resolved complaint can be closed this way."), code="not_resolved",

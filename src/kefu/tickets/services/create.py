@@ -9,13 +9,14 @@ from django.utils.translation import gettext_lazy as _
 
 from kefu.accounts.models import Team, User
 from kefu.core.errors import ValidationFailed
-from kefu.core.prepared import PreparedInsert, PreparedQuery
 from kefu.customers.models import Customer
+from kefu.tickets import store
 from kefu.tickets import validation as v
 from kefu.tickets.events import emit, prepare
 from kefu.tickets.lifecycle import Channel, Priority, Status
 from kefu.tickets.models import EventCode, Ticket
-from kefu.tickets.services.common import bump, load_ticket, require_handler
+from kefu.tickets.services.common import require_handler
+from kefu.tickets.store import bump
 
 
 @dataclass
@@ -42,21 +43,12 @@ class TicketInput:
     custom: dict = field(default_factory=dict)
 
 
-# Look-ups made on every create and every reassignment, compiled once (kefu.core.prepared): on this hardware
-# Django's SQL compiler costs ten times the SELECT itself.
-_insert_ticket = PreparedInsert(Ticket)
-_team_by_id = PreparedQuery(lambda pk: Team.objects.filter(pk=pk), 1)
-_assignee_by_id = PreparedQuery(lambda pk: User.objects.select_related("team").filter(pk=pk, is_active=True), 1)
-_customer_by_id = PreparedQuery(lambda pk: Customer.objects.filter(pk=pk), 1)
-_visible_customer = PreparedQuery(lambda pk, actor: Customer.objects.visible_to(actor).filter(pk=pk), 1)
-
-
 def resolve_routing(team_id: int | None, assignee_id: int | None) -> tuple[Team | None, User | None]:
     """The team and assignee named by ids; an assignee must be active, handle tickets and be in the team."""
     if assignee_id is not None:
         # The assignee comes with their team, so the usual case (team and assignee, or assignee alone) is one
         # query; the team is looked up on its own only to say which of the two ids is wrong.
-        assignee = _assignee_by_id.first(assignee_id)
+        assignee = User.objects.select_related("team").filter(pk=assignee_id, is_active=True).first()
         if team_id is not None and (assignee is None or assignee.team_id != team_id):
             _team_or_error(team_id)
         if assignee is None or not assignee.can_handle_tickets():
@@ -70,22 +62,18 @@ def resolve_routing(team_id: int | None, assignee_id: int | None) -> tuple[Team 
 
 
 def _team_or_error(team_id: int) -> Team:
-    team = _team_by_id.first(team_id)
+    team = Team.objects.filter(pk=team_id).first()
     if team is None:
         raise ValidationFailed(_("No such team."), code="unknown_team", field="team_id")
     return team
 
 
 def resolve_customer(actor: User | None, customer_id: int | None) -> Customer | None:
+    """The customer a ticket is for, as the actor may see it; an unknown or invisible one is refused."""
     if customer_id is None:
         return None
-    if actor is None:
-        customer = _customer_by_id.first(customer_id)
-    else:
-        # visible_to(actor) decides from these attributes of the actor (not from who it is): they are the key of
-        # the compiled query, so one query serves a role (a field crew's, its team) instead of each person.
-        key = (actor.is_authenticated, actor.is_active, actor.role, actor.team_id)
-        customer = _visible_customer.first(customer_id, key=key, actor=actor)
+    customers = Customer.objects.all() if actor is None else Customer.objects.visible_to(actor)
+    customer = customers.filter(pk=customer_id).first()
     if customer is None:
         raise ValidationFailed(_("No such customer."), code="unknown_customer", field="customer_id")
     return customer
@@ -109,12 +97,12 @@ def create_ticket(*, actor: User | None, data: TicketInput, now: datetime | None
     if team is None and actor is not None:
         team = actor.team
     customer = resolve_customer(actor, data.customer_id)
-    parent = load_ticket(actor, data.parent_id, field="parent_id") if data.parent_id else None
+    parent = store.load(actor, data.parent_id, field="parent_id") if data.parent_id else None
     if parent is not None and (not parent.is_open or parent.merged_into_id):
         raise ValidationFailed(_("A new ticket cannot be put under a resolved, closed or merged parent."),
                                code="parent_done", field="parent_id")
     at = now or timezone.now()
-    ticket = _insert_ticket.new(
+    ticket = Ticket(
         ticket_type=ticket_type, title=title, occurred_at=data.occurred_at, contact_phone=phone,
         channel=channel, priority=priority, is_major=bool(data.is_major), customer=customer, team=team,
         assignee=assignee,
@@ -122,7 +110,7 @@ def create_ticket(*, actor: User | None, data: TicketInput, now: datetime | None
         created_by=actor, created_at=at, updated_at=at, **texts, **short,
     )
     prepare(ticket)
-    _insert_ticket.save(ticket)
+    ticket.save(force_insert=True)
     emit(ticket, EventCode.CREATED, actor=actor, at=at, params={
         "type": ticket_type.code, "channel": channel, "priority": priority, "status": ticket.status,
         "major": ticket.is_major,

@@ -9,11 +9,13 @@ from django.utils.translation import gettext as _
 from kefu.accounts.models import User
 from kefu.accounts.roles import CAN_SUPERVISE
 from kefu.core.errors import Forbidden, ValidationFailed
+from kefu.tickets import store
 from kefu.tickets import validation as v
 from kefu.tickets.events import emit
 from kefu.tickets.lifecycle import Status
 from kefu.tickets.models import EventCode, Ticket
-from kefu.tickets.services.common import check_version, load_ticket, require_handler, save
+from kefu.tickets.services.common import require_handler
+from kefu.tickets.store import check_version, save
 
 
 def _require_crew(actor: User | None, ticket: Ticket) -> None:
@@ -30,12 +32,12 @@ def _open_dispatch(ticket: Ticket) -> None:
         raise ValidationFailed(_("This ticket has no open field work."), code="no_field_work", field="ticket")
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def record_arrival(*, actor: User | None, ticket_id: int, version: int, note: str = "",
                    now: datetime | None = None) -> Ticket:
     """The crew is on site (到场): the time is on the timeline for the customer and the team lead."""
     require_handler(actor)
-    ticket = load_ticket(actor, ticket_id)
+    ticket = store.load(actor, ticket_id)
     check_version(ticket, version)
     _require_crew(actor, ticket)
     _open_dispatch(ticket)
@@ -49,12 +51,12 @@ def record_arrival(*, actor: User | None, ticket_id: int, version: int, note: st
     return ticket
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def complete_field_work(*, actor: User | None, ticket_id: int, version: int, result: str, notes: str = "",
                         now: datetime | None = None) -> Ticket:
     """The crew's result (处理结果) and photo notes; the ticket goes back to its agent for the callback."""
     require_handler(actor)
-    ticket = load_ticket(actor, ticket_id)
+    ticket = store.load(actor, ticket_id)
     check_version(ticket, version)
     _require_crew(actor, ticket)
     _open_dispatch(ticket)

@@ -8,10 +8,11 @@ from django.utils.translation import gettext_lazy as _
 
 from kefu.accounts.models import User
 from kefu.core.errors import NotFound, ValidationFailed
+from kefu.tickets import store
 from kefu.tickets import validation as v
 from kefu.tickets.events import emit
 from kefu.tickets.models import EventCode, FollowUp, Ticket
-from kefu.tickets.services.common import load_ticket, require_handler
+from kefu.tickets.services.common import require_handler
 
 
 def do_create_follow_up(*, ticket: Ticket, kind: str, assignee: User | None, due_at: datetime,
@@ -32,7 +33,7 @@ def complete_follow_up(*, actor: User | None, task_id: int, result: str, now: da
     task = FollowUp.objects.select_related("ticket").filter(pk=task_id).first()
     if task is None:
         raise NotFound(_("No such task."), field="task")
-    load_ticket(actor, task.ticket_id)  # the actor must be able to see the ticket
+    store.load(actor, task.ticket_id)  # the actor must be able to see the ticket
     result = v.clean_text(result, field="result", limit=500)
     if not result:
         raise ValidationFailed(_("Say what came of it."), code="required", field="result")

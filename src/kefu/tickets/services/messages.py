@@ -8,14 +8,14 @@ from django.utils.translation import gettext_lazy as _
 
 from kefu.accounts.models import User
 from kefu.core.errors import ValidationFailed
-from kefu.core.prepared import PreparedInsert
+from kefu.tickets import store
 from kefu.tickets import validation as v
 from kefu.tickets.events import emit
 from kefu.tickets.models import EventCode, TicketMessage
-from kefu.tickets.services.common import bump, check_version, load_ticket, require_handler
+from kefu.tickets.services.common import require_handler
 from kefu.tickets.services.referrals import refuse_while_referred
+from kefu.tickets.store import bump, check_version
 
-_insert_message = PreparedInsert(TicketMessage)  # agents reply all day: compiled once (kefu.core.prepared)
 _EVENT_FOR_KIND = {
     TicketMessage.Kind.REPLY: EventCode.REPLIED,
     TicketMessage.Kind.NOTE: EventCode.NOTE_ADDED,
@@ -31,7 +31,7 @@ def add_message(*, actor: User | None, ticket_id: int, kind: str, body: str, ver
     require_handler(actor)
     if kind not in _EVENT_FOR_KIND:
         raise ValidationFailed(_("Unknown message kind."), code="invalid_choice", field="kind")
-    ticket = load_ticket(actor, ticket_id)
+    ticket = store.load(actor, ticket_id)
     if version is not None:
         check_version(ticket, version)
     if kind == TicketMessage.Kind.REPLY:
@@ -40,8 +40,7 @@ def add_message(*, actor: User | None, ticket_id: int, kind: str, body: str, ver
     if not body:
         raise ValidationFailed(_("The message is empty."), code="required", field="body")
     at = now or timezone.now()
-    message = _insert_message.save(_insert_message.new(ticket=ticket, kind=kind, body=body, author=actor,
-                                                       created_at=at))
+    message = TicketMessage.objects.create(ticket=ticket, kind=kind, body=body, author=actor, created_at=at)
     bump(ticket, {"updated_at": at})
     emit(ticket, _EVENT_FOR_KIND[kind], actor=actor, at=at, params={"message": message.pk})
     return message

@@ -8,15 +8,15 @@ from kefu.accounts.models import User
 from kefu.audit.models import AuditAction
 from kefu.audit.services import record
 from kefu.core.errors import Forbidden, NotFound
+from kefu.tickets import store
 from kefu.tickets.events import emit
 from kefu.tickets.models import EventCode
-from kefu.tickets.services.common import load_ticket
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def reveal_contact_phone(*, actor: User, ticket_id: int) -> str:
     """Return the full contact phone; the reveal goes to the audit log and the ticket's timeline."""
-    ticket = load_ticket(actor, ticket_id)
+    ticket = store.load_to_read(actor, ticket_id)
     if not actor.can_reveal_pii():
         raise Forbidden(_("Your role cannot see full personal data."), code="cannot_reveal")
     if not ticket.contact_phone:

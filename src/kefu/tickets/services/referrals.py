@@ -8,16 +8,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kefu.accounts.models import User
-from kefu.accounts.roles import Role
+from kefu.accounts.roles import CAN_DECIDE_REFERRALS, Role
 from kefu.core.errors import Forbidden, NotFound, ValidationFailed
-from kefu.core.prepared import PreparedQuery
+from kefu.tickets import store
 from kefu.tickets import validation as v
 from kefu.tickets.events import emit
 from kefu.tickets.models import EventCode, ManagerReferral, Ticket
-from kefu.tickets.services.common import bump, load_ticket, require_handler
+from kefu.tickets.services.common import require_handler
+from kefu.tickets.store import bump
 
-# Who decides what falls outside the center's remit.
-DECIDERS = frozenset({Role.MANAGER, Role.DIRECTOR, Role.ADMIN})
+DECIDERS = CAN_DECIDE_REFERRALS  # who decides what falls outside the center's remit
 
 
 def managers():
@@ -25,13 +25,9 @@ def managers():
     return User.objects.filter(role__in=DECIDERS, is_active=True).order_by("role", "username")
 
 
-# Asked before every reply and status change: compiled once (kefu.core.prepared).
-_pending_referral = PreparedQuery(lambda pk: ManagerReferral.objects.filter(
-    ticket_id=pk, state=ManagerReferral.State.PENDING).only("pk"), 1)
-
-
 def refuse_while_referred(ticket: Ticket, *, field: str) -> None:
-    if _pending_referral.first(ticket.pk) is not None:
+    """Refuse a reply or status change while the ticket's question is with the manager."""
+    if ManagerReferral.objects.filter(ticket_id=ticket.pk, state=ManagerReferral.State.PENDING).exists():
         raise ValidationFailed(_("This request is with the manager; wait for the decision before answering."),
                                code="awaiting_manager", field=field)
 
@@ -43,12 +39,12 @@ def _notify(recipient: User, ticket: Ticket, kind: str, subject, body, at: datet
                        body=body, params={"ticket": ticket.pk}, now=at)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def refer_to_manager(*, actor: User | None, ticket_id: int, question: str, manager_id: int,
                      now: datetime | None = None) -> ManagerReferral:
     """Record an out-of-scope request and pass it to a manager; the ticket's replies wait for the decision."""
     require_handler(actor)
-    ticket = load_ticket(actor, ticket_id)
+    ticket = store.load(actor, ticket_id)
     if not ticket.is_open:
         raise ValidationFailed(_("Only an open ticket can be passed to the manager."), code="ticket_done",
                                field="ticket")
@@ -83,7 +79,7 @@ def refer_to_manager(*, actor: User | None, ticket_id: int, question: str, manag
 def decide_referral(*, actor: User | None, referral_id: int, decision: str,
                     now: datetime | None = None) -> ManagerReferral:
     """The manager's decision; the asker is told and may answer the customer again."""
-    if actor is not None and actor.role not in DECIDERS:
+    if actor is not None and not actor.can_decide_referrals():
         raise Forbidden(_("Only a manager decides requests outside the center's remit."), code="cannot_decide")
     referral = ManagerReferral.objects.select_related("ticket", "asked_by").filter(pk=referral_id).first()
     if referral is None or (actor is not None and referral.manager_id != actor.pk and actor.role != Role.ADMIN

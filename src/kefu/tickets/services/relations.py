@@ -8,10 +8,12 @@ from django.utils.translation import gettext_lazy as _
 
 from kefu.accounts.models import User
 from kefu.core.errors import ValidationFailed
+from kefu.tickets import store
 from kefu.tickets.events import emit
 from kefu.tickets.lifecycle import Status
 from kefu.tickets.models import EventCode, Ticket, TicketLink
-from kefu.tickets.services.common import bump, check_version, load_ticket, require_handler, save
+from kefu.tickets.services.common import require_handler
+from kefu.tickets.store import bump, check_version, save
 
 
 @transaction.atomic
@@ -21,8 +23,8 @@ def link_tickets(*, actor: User | None, ticket_id: int, other_id: int, kind: str
     require_handler(actor)
     if kind not in TicketLink.Kind.values:
         raise ValidationFailed(_("Unknown link kind."), code="invalid_choice", field="kind")
-    ticket = load_ticket(actor, ticket_id)
-    other = load_ticket(actor, other_id, field="other_id")
+    ticket = store.load(actor, ticket_id)
+    other = store.load(actor, other_id, field="other_id")
     if ticket.pk == other.pk:
         raise ValidationFailed(_("A ticket cannot be linked to itself."), code="self_link", field="other_id")
     if TicketLink.objects.filter(source__in=[ticket, other], target__in=[ticket, other]).exists():
@@ -40,9 +42,9 @@ def merge_ticket(*, actor: User | None, ticket_id: int, version: int, into_id: i
                  now: datetime | None = None) -> Ticket:
     """Merge a duplicate into another ticket: the duplicate closes and points to the surviving one."""
     require_handler(actor)
-    ticket = load_ticket(actor, ticket_id)
+    ticket = store.load(actor, ticket_id)
     check_version(ticket, version)
-    target = load_ticket(actor, into_id, field="into_id")
+    target = store.load(actor, into_id, field="into_id")
     if target.pk == ticket.pk:
         raise ValidationFailed(_("A ticket cannot be merged into itself."), code="self_merge", field="into_id")
     if ticket.merged_into_id:
@@ -68,9 +70,9 @@ def set_parent(*, actor: User | None, ticket_id: int, version: int, parent_id: i
                now: datetime | None = None) -> Ticket:
     """Make a ticket the child of another (one outage, many customer tickets); cycles are refused."""
     require_handler(actor)
-    ticket = load_ticket(actor, ticket_id)
+    ticket = store.load(actor, ticket_id)
     check_version(ticket, version)
-    parent = load_ticket(actor, parent_id, field="parent_id")
+    parent = store.load(actor, parent_id, field="parent_id")
     cursor, hops = parent, 0
     while cursor is not None:
         if cursor.pk == ticket.pk:

@@ -206,6 +206,32 @@ def test_ticket_made_from_the_pop_closes_the_pop(client, world):
     assert client.get("/cti/pop/").status_code == 204
 
 
+def test_ticket_made_from_the_pop_through_the_api_closes_the_pop_too(client, world, api):
+    from kefu.cti.models import Call
+    from kefu.cti.services import CallEvent, report_call_event
+
+    report_call_event(actor=None, data=CallEvent(call_id="c-10", event="ringing", agent_no="1001",
+                                                 caller="13812341234"))
+    api.as_user(world, world.agent)
+    created = api.post("/tickets", {"type": "inquiry", "title": "询问账单", "channel": "phone",
+                                    "channel_ref": "c-10", "contact_phone": "13812341234"})
+    assert created.status_code == 201, created.content
+    assert Call.objects.get(call_id="c-10").dismissed_at is not None
+    login(client, world.agent)
+    assert client.get("/cti/pop/").status_code == 204
+
+
+def test_a_ticket_from_another_agents_call_leaves_that_pop_alone(world, api):
+    from kefu.cti.models import Call
+    from kefu.cti.services import CallEvent, report_call_event
+
+    report_call_event(actor=None, data=CallEvent(call_id="c-11", event="ringing", agent_no="2001",
+                                                 caller="13812341234"))
+    api.as_user(world, world.agent)
+    assert api.post("/tickets", {"type": "inquiry", "title": "询问账单", "channel_ref": "c-11"}).status_code == 201
+    assert Call.objects.get(call_id="c-11").dismissed_at is None
+
+
 def test_telephony_events_are_validated_and_reserved_to_the_integration(world, api):
     api.as_user(world, world.agent)
     assert api.post("/cti/events", {"call_id": "x", "event": "ringing", "agent_no": "1001",
@@ -252,3 +278,17 @@ def test_call_wait_and_talk_seconds_and_recording(world, api):
                                     "recording": "rec/2026/11/23/w-1.wav"}).json()
     assert (body["wait_seconds"], body["talk_seconds"]) == (8, 180)
     assert body["queue"] == "燃气报修" and body["recording"].endswith("w-1.wav") and body["state"] == "ended"
+
+
+def test_a_linked_ticket_the_user_may_not_see_shows_neither_number_nor_title(client, world):
+    mine = world.ticket(by=world.agent_b, title="二班客户的燃气表")
+    hidden = world.ticket(by=world.lead, title="一班的内部工单")  # team A: agent_b (team B) may not see it
+    services.link_tickets(actor=world.supervisor, ticket_id=mine.pk, other_id=hidden.pk)
+    login(client, world.agent_b)
+    page = client.get(f"/tickets/{mine.pk}/").content.decode()
+    assert "一班的内部工单" not in page and f"#{hidden.pk} " not in page
+    login(client, world.lead)
+    page = client.get(f"/tickets/{hidden.pk}/").content.decode()
+    assert "二班客户的燃气表" not in page  # and the other way round: the lead (team A) does not see team B's ticket
+    login(client, world.supervisor)
+    assert "一班的内部工单" in client.get(f"/tickets/{mine.pk}/").content.decode()

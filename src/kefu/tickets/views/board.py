@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kefu.accounts.models import Team, User
-from kefu.accounts.roles import CAN_HANDLE_TICKETS, CAN_SUPERVISE, Role
+from kefu.accounts.roles import CAN_HANDLE_TICKETS, Role
 from kefu.core.errors import ServiceError, ValidationFailed
 from kefu.tickets import services
 from kefu.tickets.board import board_for
@@ -17,7 +17,7 @@ from kefu.web.htmx import render
 
 
 def _require_lead(user):
-    if user.role not in CAN_SUPERVISE:
+    if not user.can_supervise():
         raise PermissionDenied
 
 

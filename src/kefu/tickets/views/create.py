@@ -4,7 +4,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 
-from kefu.accounts.roles import CAN_HANDLE_TICKETS, Role
 from kefu.core.errors import ServiceError, ValidationFailed
 from kefu.customers.selectors import search_customers
 from kefu.tickets import services
@@ -34,19 +33,21 @@ def _caller(user, phone: str, customer_id: str):
     return None
 
 
-def _from_call(request) -> dict:
-    """Prefill from the screen pop's call: the number and customer come from the server, not the URL,
-    so a phone number never sits in an address bar or an access log."""
-    call_pk = request.GET.get("call", "")
-    if not call_pk.isdigit():
-        return {}
-    from kefu.cti.services import call_for_agent
+# Other apps fill the new-ticket form from where the agent came from (the screen pop's call: kefu.cti).
+_PREFILLERS: list = []
 
-    call = call_for_agent(request.user, int(call_pk))
-    if call is None:
-        return {}
-    return {"contact_phone": call.caller, "channel": Channel.PHONE, "channel_ref": call.call_id,
-            "customer_id": str(call.customer_id or "")}
+
+def register_prefill(fn) -> None:
+    """`fn(request) -> dict` of form values for a new ticket; registered from the app's ready()."""
+    if fn not in _PREFILLERS:
+        _PREFILLERS.append(fn)
+
+
+def _prefilled(request) -> dict:
+    values: dict = {}
+    for fn in _PREFILLERS:
+        values.update(fn(request))
+    return values
 
 
 def _form_context(request, values: dict, **extra) -> dict:
@@ -85,7 +86,7 @@ def _unknown_type() -> ValidationFailed:
 
 @login_required
 def new_ticket(request):
-    if request.user.role not in CAN_HANDLE_TICKETS or request.user.role == Role.FIELD_CREW:
+    if not request.user.can_take_calls():
         raise PermissionDenied
     if request.method == "POST":
         try:
@@ -93,12 +94,8 @@ def new_ticket(request):
         except ServiceError as exc:
             context = _form_context(request, request.POST.dict(), **error_context(exc))
             return render(request, "tickets/new.html", context, status=exc.status)
-        if ticket.channel_ref:
-            from kefu.cti.services import ticket_started
-
-            ticket_started(agent=request.user, call_id=ticket.channel_ref)
         return redirect("tickets:detail", ticket.pk)
     values = {"channel": Channel.PHONE, "assign_to_me": "on", **request.GET.dict()}
-    values.update(_from_call(request))
+    values.update(_prefilled(request))
     partial = "tickets/partials/custom_fields.html" if request.GET.get("fields_only") else None
     return render(request, "tickets/new.html", _form_context(request, values), partial=partial)

@@ -3,7 +3,6 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 
-from kefu.accounts.roles import CAN_SUPERVISE, Role
 from kefu.tickets.lifecycle import Status
 from kefu.tickets.models import Ticket
 from kefu.web.htmx import render
@@ -14,7 +13,7 @@ LIST_LIMIT = 50
 @login_required
 def field_work(request):
     user = request.user
-    if user.role != Role.FIELD_CREW and user.role not in CAN_SUPERVISE:
+    if not user.works_in_field() and not user.can_supervise():
         raise PermissionDenied
     base = (Ticket.objects.visible_to(user).filter(dispatched_team_id=user.team_id)
             .select_related("ticket_type", "customer", "assignee"))

@@ -4,7 +4,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
-from kefu.accounts.roles import Role
 from kefu.core.errors import ServiceError
 from kefu.customers.models import Customer
 from kefu.tickets import selectors
@@ -32,7 +31,7 @@ def _choices() -> dict:
 
 
 def _queue(request, *, page_name: str, title, fixed: dict):
-    if request.user.role == Role.FIELD_CREW and page_name != "tickets:field":
+    if request.user.works_in_field() and page_name != "tickets:field":
         raise PermissionDenied  # a crew works from its own list of dispatched work
     context = {"title": title, "page_name": page_name, "query": request.GET.urlencode(),
                # Every filter present (empty when not chosen): the filter bar compares each option with these,

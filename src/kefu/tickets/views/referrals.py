@@ -4,7 +4,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 
 from kefu.tickets.selectors import referrals_for
-from kefu.tickets.services.referrals import DECIDERS
 from kefu.web.htmx import render
 
 LIST_LIMIT = 100
@@ -12,7 +11,7 @@ LIST_LIMIT = 100
 
 @login_required
 def inbox(request):
-    if request.user.role not in DECIDERS:
+    if not request.user.can_decide_referrals():
         raise PermissionDenied
     pending = list(referrals_for(request.user, state="pending")[:LIST_LIMIT])
     decided = list(referrals_for(request.user, state="decided").order_by("-decided_at")[:20])

@@ -8,9 +8,9 @@ from django.core.management.base import BaseCommand
 from kefu.bench.common import Progress, dump_json
 
 # Subcommand → module with run(options, progress) -> dict and summary(result) -> str.
-RUNNERS = {"tickets": "kefu.bench.tickets", "sla": "kefu.sla.bench", "ui": "kefu.web.bench",
-           "knowledge": "kefu.knowledge.bench",
-           "search": "kefu.search.bench", "wfm": "kefu.bench.wfm", "quality": "kefu.bench.quality",
+RUNNERS = {"tickets": "kefu.bench.tickets", "sla": "kefu.bench.sla", "ui": "kefu.bench.ui",
+           "knowledge": "kefu.bench.knowledge", "search": "kefu.search.bench", "load": "kefu.bench.load",
+           "chat": "kefu.bench.chat", "wfm": "kefu.bench.wfm", "quality": "kefu.bench.quality",
            "channels": "kefu.bench.channels"}
 
 
@@ -48,6 +48,13 @@ class Command(BaseCommand):
         knowledge.add_argument("--articles", type=_positive, default=2_000, help="published articles")
         search = sub.add_parser("search", help="keyword search latency, index build rate and size, precision@5")
         search.add_argument("--n", type=_positive, default=1_000_000, help="tickets in the index")
+        chat = sub.add_parser("chat", help="live chat: message delivery over SSE, routing decisions, memory per stream")
+        chat.add_argument("--sessions", type=_positive, default=200, help="chats at once, each with two streams")
+        chat.add_argument("--messages", type=_positive, default=5, help="messages each way per chat")
+        chat.add_argument("--think", type=float, default=10.0,
+                          help="mean seconds between a chat's rounds (the visitor writes, the agent answers)")
+        chat.add_argument("--agents", type=_positive, default=500, help="agents available when routing is timed")
+        chat.add_argument("--idle", type=_positive, default=500, help="idle streams opened to weigh memory")
         channels = sub.add_parser("channels", help="inbound email, signed webhook with retries, CTI events, "
                                                    "memory of a mail with a large attachment")
         channels.add_argument("--emails", type=_positive, default=10_000, help="inbound emails")
@@ -63,7 +70,12 @@ class Command(BaseCommand):
         quality.add_argument("--stored", type=_positive, default=10_000, help="of them written as contacts")
         quality.add_argument("--agents", type=_positive, default=500, help="agents (teams of 20)")
         quality.add_argument("--contacts", type=_positive, default=1_000_000, help="contacts (tickets) in the month")
-        for bench in (tickets, sla, ui, knowledge, search, wfm, quality, channels):
+        load = sub.add_parser("load", help="simulated agents over HTTP against gunicorn and the huey worker")
+        load.add_argument("--agents", type=_positive, default=50, help="agents working at once")
+        load.add_argument("--minutes", type=float, default=3.0, help="how long they work")
+        load.add_argument("--pace", type=float, default=5.0, help="seconds between one agent's actions (mean)")
+        load.add_argument("--workers", type=_positive, default=5, help="gunicorn workers")
+        for bench in (tickets, sla, ui, knowledge, search, load, chat, wfm, quality, channels):
             bench.add_argument("--samples", type=_positive, default=500, help="measured queries per figure")
             bench.add_argument("--seed", type=int, default=2026, help="random seed: same seed, same data")
             bench.add_argument("--db", default=None,
