@@ -1,6 +1,11 @@
 """Merging a duplicate customer into the right one (CH6), through the customers' and tickets' own services:
 every ticket moves (each with its own history event), every contact is copied, the duplicate is closed with
-a note saying where it went, and the merge is audited and recorded once."""
+a note saying where it went, and the merge is audited and recorded once.
+
+Those services are durable entry points (each its own transaction), so the merge is a sequence of them, not
+one transaction: everything that can be refused (visibility, roles, size) is checked before the first step
+and the merge is claimed first, so it is recorded once; a step refused half-way (a colleague editing a ticket
+at that moment: 409) leaves the tickets moved so far on the target, each with its own history event."""
 
 from datetime import datetime
 
@@ -9,10 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kefu.accounts.models import User
+from kefu.accounts.roles import CAN_EDIT_CUSTOMERS
 from kefu.audit.models import AuditAction
 from kefu.audit.services import record
 from kefu.channels.models import CustomerMerge, Lead
-from kefu.core.errors import NotFound, ValidationFailed
+from kefu.core.errors import Forbidden, NotFound, ValidationFailed
 from kefu.customers.models import Customer
 from kefu.customers.services import ContactInput, add_contact, change_customer_status, update_customer
 from kefu.tickets.models import Ticket
@@ -29,7 +35,6 @@ def _load(actor: User | None, customer_id: int, field: str) -> Customer:
     return customer
 
 
-@transaction.atomic
 def merge_customers(*, actor: User | None, source_id: int, target_id: int,
                     now: datetime | None = None) -> CustomerMerge:
     """Merge customer `source_id` into `target_id`; refused as a whole if any step is refused."""
@@ -40,6 +45,11 @@ def merge_customers(*, actor: User | None, source_id: int, target_id: int,
     if CustomerMerge.objects.filter(source=target).exists():
         raise ValidationFailed(_("The target was itself merged away; merge into the customer it went to."),
                                code="target_merged", field="target_id")
+    if actor is not None and (actor.role not in CAN_EDIT_CUSTOMERS or not actor.can_handle_tickets()):
+        raise Forbidden(_("Your role cannot change customer records."), code="cannot_edit_customers")
+    tickets = list(Ticket.objects.filter(customer=source).values_list("pk", "version")[:MAX_TICKETS + 1])
+    if len(tickets) > MAX_TICKETS:
+        raise ValidationFailed(_("Too many tickets to merge by hand."), code="too_many", field="source_id")
     at = now or timezone.now()
     try:
         with transaction.atomic():
@@ -47,9 +57,6 @@ def merge_customers(*, actor: User | None, source_id: int, target_id: int,
     except IntegrityError:
         raise ValidationFailed(_("This customer has been merged already."), code="already_merged",
                                field="source_id") from None
-    tickets = list(Ticket.objects.filter(customer=source).values_list("pk", "version")[:MAX_TICKETS + 1])
-    if len(tickets) > MAX_TICKETS:
-        raise ValidationFailed(_("Too many tickets to merge by hand."), code="too_many", field="source_id")
     for ticket_id, version in tickets:
         update_ticket(actor=actor, ticket_id=ticket_id, version=version, changes={"customer_id": target.pk}, now=at)
     known = set(target.contacts.values_list("kind", "value"))

@@ -51,7 +51,8 @@ def is_our_message_id(message_id: str) -> bool:
 def _last_inbound(ticket_id: int) -> InboundMessage | None:
     return (InboundMessage.objects.filter(ticket_id=ticket_id, state__in=(InboundState.NEW_TICKET,
                                                                            InboundState.THREADED))
-            .select_related("mailbox", "endpoint").order_by("-received_at", "-id").first())
+            # A reply goes to the customer, not to someone flagged as foreign who wrote on the thread last.
+            .select_related("mailbox", "endpoint").order_by("foreign_sender", "-received_at", "-id").first())
 
 
 def _signed(actor: User | None, body: str, medium: str) -> str:

@@ -15,5 +15,5 @@ def mail_panel(user, ticket, page: dict) -> dict | None:
         row.recipient_masked = mask_email(row.recipient) if "@" in row.recipient else (row.recipient[:4] + "…")
     last = next((m for m in traffic["inbound"] if m.state in ("new_ticket", "threaded")), None)
     return {**traffic, "can_reply": bool(last) and user.can_handle_tickets(),
-            "reply_medium": last.medium if last else "",
+            "reply_medium": last.get_medium_display() if last else "",
             "posted": page.get("posted") or {}, "field_errors": page.get("field_errors") or {}}

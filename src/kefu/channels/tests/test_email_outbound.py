@@ -125,3 +125,10 @@ def test_stale_version_refuses_the_reply_and_queues_nothing(world, inbound):
     with pytest.raises(Conflict):
         _reply(world, inbound, version=0)
     assert not OutboundMessage.objects.exists()
+
+
+def test_reply_goes_to_the_customer_not_to_a_flagged_stranger_who_wrote_last(world, inbound):
+    box = Mailbox.objects.get()
+    receive_mail(raw=corpus.mail(message_id="in-2@qq.com", sender="neighbour@qq.com", in_reply_to="in-1@qq.com"),
+                 mailbox=box, now=NOW)
+    assert _reply(world, inbound).recipient == "wz@qq.com"
