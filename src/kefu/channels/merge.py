@@ -2,10 +2,9 @@
 every ticket moves (each with its own history event), every contact is copied, the duplicate is closed with
 a note saying where it went, and the merge is audited and recorded once.
 
-Those services are durable entry points (each its own transaction), so the merge is a sequence of them, not
-one transaction: everything that can be refused (visibility, roles, size) is checked before the first step
-and the merge is claimed first, so it is recorded once; a step refused half-way (a colleague editing a ticket
-at that moment: 409) leaves the tickets moved so far on the target, each with its own history event."""
+The merge is one transaction: a step refused half-way (a colleague editing a ticket at that moment: 409)
+leaves nothing moved. The merge row is claimed first, so two people merging the same duplicate at once
+record it once."""
 
 from datetime import datetime
 
@@ -35,6 +34,7 @@ def _load(actor: User | None, customer_id: int, field: str) -> Customer:
     return customer
 
 
+@transaction.atomic
 def merge_customers(*, actor: User | None, source_id: int, target_id: int,
                     now: datetime | None = None) -> CustomerMerge:
     """Merge customer `source_id` into `target_id`; refused as a whole if any step is refused."""
