@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "kefu.surveys",
     "kefu.campaigns",
     "kefu.reports",
+    "kefu.utility",
     "kefu.demo",
     "kefu.bench",
 ]

@@ -7,7 +7,14 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from kefu.accounts.roles import CAN_ADMINISTER, CAN_HANDLE_TICKETS, CAN_REVEAL_PII, CAN_SUPERVISE, Role
+from kefu.accounts.roles import (
+    CAN_ADMINISTER,
+    CAN_HANDLE_TICKETS,
+    CAN_REVEAL_PII,
+    CAN_SEE_REVENUE,
+    CAN_SUPERVISE,
+    Role,
+)
 
 
 class Department(models.Model):
@@ -86,6 +93,9 @@ class User(AbstractUser):
 
     def can_supervise(self) -> bool:
         return self.is_active and self.role in CAN_SUPERVISE
+
+    def can_see_revenue(self) -> bool:
+        return self.is_active and self.role in CAN_SEE_REVENUE
 
     def can_administer(self) -> bool:
         return self.is_active and (self.role in CAN_ADMINISTER or self.is_superuser)

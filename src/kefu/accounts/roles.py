@@ -70,3 +70,7 @@ CAN_ADMINISTER = frozenset({Role.ADMIN})
 CAN_MANAGE_KNOWLEDGE = frozenset({
     Role.INFO_DESK, Role.TEAM_LEAD, Role.SUPERVISOR, Role.MANAGER, Role.DIRECTOR, Role.ADMIN,
 })
+
+# Who sees revenue figures (takings, daily sales amounts, shift differences): the finance line of the desk
+# (000 前台收费 §5: income data is not shown to anyone without the need). Everyone else sees counts.
+CAN_SEE_REVENUE = frozenset({Role.SUPERVISOR, Role.MANAGER, Role.DIRECTOR, Role.ADMIN})

@@ -34,6 +34,7 @@ from kefu.search.api import router as search_router  # noqa: E402
 from kefu.sla.api import router as sla_router  # noqa: E402
 from kefu.surveys.api import router as surveys_router  # noqa: E402
 from kefu.tickets.api import router as tickets_router  # noqa: E402
+from kefu.utility.api import router as utility_router  # noqa: E402
 
 api.add_router("/v1/", accounts_router)
 api.add_router("/v1/customers", customers_router)
@@ -52,3 +53,4 @@ api.add_router("/v1/surveys", surveys_router)
 api.add_router("/v1/campaigns", campaigns_router)
 api.add_router("/v1/reports", reports_router)
 api.add_router("/v1/packs", packs_router)
+api.add_router("/v1/utility", utility_router)
