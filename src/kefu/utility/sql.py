@@ -1,11 +1,40 @@
 """Statements the ORM cannot express efficiently. Each names the benchmark that needs it.
 
-`kefu bench utility` (import of readings): after a batch of readings, every touched meter's last reading,
-date and running mean are written with one UPDATE … FROM (VALUES …) per few thousand meters; the ORM's
-bulk_update builds a CASE per column per row, which is many times slower at this size.
+`kefu bench utility` (import of readings, 20,000 rows a second with validation):
+- the readings go in with one prepared multi-row INSERT run by executemany; bulk_create compiles every
+  value of every row through the field machinery, which alone costs more than the whole target per row;
+- after the batch, every touched meter's last reading, date and running mean are written with one
+  UPDATE … FROM (VALUES …) per few thousand meters; bulk_update builds a CASE per column per row.
 """
 
+from datetime import UTC, datetime
+
 from django.db import connection
+
+READING_COLUMNS = ("meter_id", "period", "value", "consumption", "read_at", "reader_id", "route_id", "read_class",
+                   "source", "photo_ref", "estimated", "flag", "idempotency_key", "created_at")
+
+
+def db_datetime(moment: datetime):
+    """An aware datetime as the backend stores it (SQLite: naive UTC text, as Django writes it)."""
+    if connection.vendor == "sqlite":
+        return str(moment.astimezone(UTC).replace(tzinfo=None))
+    return moment
+
+
+def db_date(day):
+    """A date as the backend takes it (SQLite: ISO text, without the sqlite3 module's deprecated adapter)."""
+    return day.isoformat() if connection.vendor == "sqlite" else day
+
+
+def insert_readings(rows: list[tuple]) -> None:
+    """rows: tuples in READING_COLUMNS order, dates as the backend takes them (see db_datetime)."""
+    if not rows:
+        return
+    columns = ", ".join(READING_COLUMNS)
+    marks = ", ".join(["%s"] * len(READING_COLUMNS))
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO utility_reading ({columns}) VALUES ({marks})", rows)  # noqa: S608
 
 CHUNK = 4000
 

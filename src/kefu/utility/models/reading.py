@@ -83,7 +83,8 @@ class Reading(models.Model):
     class Meta:
         ordering = ["meter_id", "period"]
         constraints = [models.UniqueConstraint(fields=["meter", "period"], name="reading_once_per_period")]
-        indexes = [models.Index(fields=["period", "route", "estimated"], name="reading_rate")]
+        # Covers the read-rate report: one month's readings grouped by route and class, read or estimated.
+        indexes = [models.Index(fields=["period", "route", "read_class", "estimated"], name="reading_rate")]
         verbose_name = _("meter reading")
         verbose_name_plural = _("meter readings")
 

@@ -21,7 +21,7 @@ from kefu.core.errors import ValidationFailed
 from kefu.utility import sql
 from kefu.utility.models import Meter, Reading, ReadingFlag, ReadingSource
 from kefu.utility.services.common import require_office
-from kefu.utility.services.readings import check, next_usual, period_of
+from kefu.utility.services.readings import check, next_usual
 
 BATCH = 5000
 MAX_LISTED = 50
@@ -85,10 +85,12 @@ def _meters(numbers: set[str]) -> dict[str, list]:
 
 def _checked(rows: Iterable[ReadingRow]) -> tuple[list[tuple], dict[str, list]]:
     """Parse every row and resolve its meter; 422 import_rejected listing the bad lines (header is line 1)."""
-    parsed, errors = [], []
+    parsed, errors, tz = [], [], timezone.get_current_timezone()
     for line, row in enumerate(rows, start=2):
         try:
-            parsed.append((*_parse(row), (row.photo_ref or "")[:200], line))
+            number, value, moment = _parse(row)
+            parsed.append((number, value, moment, (row.photo_ref or "")[:200], line,
+                           moment.astimezone(tz).date().replace(day=1)))
         except ValueError as exc:
             errors.append({"line": line, "field": str(exc), "code": "invalid"})
     meters = _meters({p[0] for p in parsed})
@@ -111,11 +113,12 @@ def _already_read(meter_ids: list[int], periods: set) -> set[tuple[int, object]]
 def _store(batch: list[tuple], meters: dict, actor, source: str, at: datetime, result: ImportResult,
            seen: set) -> None:
     ids = sorted({meters[p[0]][0] for p in batch})
-    done = _already_read(ids, {period_of(p[2]) for p in batch}) | seen
+    periods = {p[5] for p in batch}
+    done = _already_read(ids, periods) | seen
+    tz, created, reader_id = timezone.get_current_timezone(), sql.db_datetime(at), getattr(actor, "pk", None)
     new = []
-    for number, value, read_at, photo, _line in batch:
+    for number, value, read_at, photo, _line, period in batch:
         state = meters[number]
-        period = period_of(read_at)
         if (state[0], period) in done:
             result.skipped += 1
             continue
@@ -123,13 +126,13 @@ def _store(batch: list[tuple], meters: dict, actor, source: str, at: datetime, r
         seen.add((state[0], period))
         consumption, flag = check(value, state[1], state[2])
         result.by_flag[flag] = result.by_flag.get(flag, 0) + 1
-        new.append(Reading(meter_id=state[0], period=period, value=value, consumption=consumption,
-                           read_at=read_at, reader=actor, route_id=state[3], read_class=state[4], source=source,
-                           photo_ref=photo, flag=flag, created_at=at))
-        state[1], state[2], state[5] = value, next_usual(state[2], consumption, flag), timezone.localdate(read_at)
+        new.append((state[0], sql.db_date(period), value, consumption, sql.db_datetime(read_at), reader_id,
+                    state[3], state[4], source, photo, False, flag, None, created))
+        state[1], state[2] = value, next_usual(state[2], consumption, flag)
+        state[5] = read_at.astimezone(tz).date()
         if len(state) == 6:
             state.append(True)  # touched: its row is written at the end
-    Reading.objects.bulk_create(new, batch_size=1000)
+    sql.insert_readings(new)
     result.created += len(new)
 
 

@@ -10,7 +10,7 @@ from kefu.bench.common import Progress, dump_json
 # Subcommand → module with run(options, progress) -> dict and summary(result) -> str.
 RUNNERS = {"tickets": "kefu.bench.tickets", "sla": "kefu.sla.bench", "ui": "kefu.web.bench",
            "knowledge": "kefu.knowledge.bench",
-           "search": "kefu.search.bench"}
+           "search": "kefu.search.bench", "utility": "kefu.bench.utility"}
 
 
 def _positive(value: str) -> int:
@@ -47,7 +47,11 @@ class Command(BaseCommand):
         knowledge.add_argument("--articles", type=_positive, default=2_000, help="published articles")
         search = sub.add_parser("search", help="keyword search latency, index build rate and size, precision@5")
         search.add_argument("--n", type=_positive, default=1_000_000, help="tickets in the index")
-        for bench in (tickets, sla, ui, knowledge, search):
+        utility = sub.add_parser("utility", help="readings import, abnormal-meter detection, read-rate report")
+        utility.add_argument("--meters", type=_positive, default=500_000, help="meters in service")
+        utility.add_argument("--months", type=_positive, default=24, help="months of readings per meter")
+        utility.add_argument("--import-n", type=_positive, default=1_000_000, help="readings imported (timed)")
+        for bench in (tickets, sla, ui, knowledge, search, utility):
             bench.add_argument("--samples", type=_positive, default=500, help="measured queries per figure")
             bench.add_argument("--seed", type=int, default=2026, help="random seed: same seed, same data")
             bench.add_argument("--db", default=None,
