@@ -1,6 +1,5 @@
 """Every state change of the utility pack; the API, the pages, the CLI and the demo call these."""
 
-from kefu.utility.services import imports
 from kefu.utility.services.abnormal import raise_abnormal, raise_findings, record_outcome
 from kefu.utility.services.arrears import (
     execute_suspension,

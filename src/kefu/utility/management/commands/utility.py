@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from kefu.core.cli import acting_user, dump, fail
 from kefu.core.errors import ServiceError
 from kefu.utility import selectors, services
+from kefu.utility.services.imports import rows_from_csv
 from kefu.utility.detection import detect
 
 
@@ -52,7 +53,7 @@ class Command(BaseCommand):
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"no such file: {path}")
-        rows = services.imports.rows_from_csv(path)
+        rows = rows_from_csv(path)
         result = services.import_readings(actor=actor, rows=rows, source=options["source"],
                                           progress=lambda done: self.stderr.write(f"{done}/{len(rows)}"))
         return result.__dict__
