@@ -8,8 +8,8 @@ from django.core.management.base import BaseCommand, CommandError
 from kefu.core.cli import acting_user, dump, fail
 from kefu.core.errors import ServiceError
 from kefu.utility import selectors, services
-from kefu.utility.services.imports import rows_from_csv
 from kefu.utility.detection import detect
+from kefu.utility.services.imports import rows_from_csv
 
 
 def _month(text: str) -> date:
