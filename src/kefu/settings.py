@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "kefu.campaigns",
     "kefu.reports",
     "kefu.utility",
+    "kefu.enterprise",
     "kefu.demo",
     "kefu.bench",
 ]

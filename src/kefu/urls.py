@@ -24,6 +24,7 @@ urlpatterns = [
     path("reports/", include("kefu.reports.urls")),
     path("packs/", include("kefu.packs.urls")),
     path("utility/", include("kefu.utility.urls")),
+    path("enterprise/", include("kefu.enterprise.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

@@ -23,6 +23,7 @@ from kefu.callbacks.api import router as callbacks_router  # noqa: E402
 from kefu.campaigns.api import router as campaigns_router  # noqa: E402
 from kefu.cti.api import router as cti_router  # noqa: E402
 from kefu.customers.api import router as customers_router  # noqa: E402
+from kefu.enterprise.api import router as enterprise_router  # noqa: E402
 from kefu.knowledge.api import help_router  # noqa: E402
 from kefu.knowledge.api import router as knowledge_router  # noqa: E402
 from kefu.memos.api import router as memos_router  # noqa: E402
@@ -54,3 +55,4 @@ api.add_router("/v1/campaigns", campaigns_router)
 api.add_router("/v1/reports", reports_router)
 api.add_router("/v1/packs", packs_router)
 api.add_router("/v1/utility", utility_router)
+api.add_router("/v1/enterprise", enterprise_router)

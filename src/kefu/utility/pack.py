@@ -5,16 +5,6 @@ from django.utils.translation import gettext_lazy as _
 from kefu.accounts.roles import CAN_SUPERVISE, Role
 from kefu.utility import PACK
 
-# A ticket type of the pack's own: a customer asks for a reading (disputed bill, estimated reading, access).
-TICKET_TYPES = (
-    {"code": "meter_reading", "name": "抄表", "name_en": "Meter reading", "fields": [
-        {"key": "account_no", "label": "户号", "label_en": "Account number", "kind": "text", "required": True,
-         "choices": []},
-        {"key": "reading_request", "label": "诉求", "label_en": "Request", "kind": "choice", "required": True,
-         "choices": ["预约抄表", "估抄异议", "读数核对", "自报读数", "其他"]},
-    ]},
-)
-
 DEFAULT_TARGETS = {"commercial": 1000, "residential": 980, "indoor": 700}
 DEFAULT_LIFESPANS = {"diaphragm": 10, "ic_card": 10, "remote": 10, "industrial": 6}
 
@@ -52,7 +42,7 @@ def install() -> None:
                   description="户号与表具、抄表册与抄表计划、抄见率、表具异常、欠费催缴、营业收费。",
                   description_en="Accounts and meters, reading routes and schedules, read rates, abnormal "
                                  "meters, arrears, the billing desk.",
-                  ticket_types=TICKET_TYPES, on_enable=_on_enable, demo=_demo,
+                  on_enable=_on_enable, demo=_demo,
                   reports=(("utility:read_rates", "抄见率"), ("utility:sales", "营业日报"))))
     panels.register("utility/partials/ticket_panel.html", gated(PACK, ticket_panel), side=True)
     customer_panels.register("utility/partials/customer_panel.html", gated(PACK, customer_panel))

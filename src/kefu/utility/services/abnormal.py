@@ -43,9 +43,12 @@ def _ticket_input(meter: Meter, kind: str, evidence: dict) -> TicketInput:
 
 
 @transaction.atomic
-def raise_abnormal(*, actor: User | None, meter_id: int, kind: str, evidence: dict,
+def raise_abnormal(*, actor: User | None, meter_id: int, kind: str, evidence: dict, ticket_id: int | None = None,
                    now: datetime | None = None) -> AbnormalCase:
-    """Open a case and its ticket for an abnormal meter (409 already_open if one of that kind is open)."""
+    """Open a case and its ticket for an abnormal meter (409 already_open if one of that kind is open).
+
+    With `ticket_id` the case is raised on a ticket the customer already has about the meter (from the
+    ticket page) instead of a new one."""
     require_pack()
     if kind not in AbnormalKind.values:
         raise ValidationFailed(_("Choose one of the listed values."), code="invalid_choice", field="kind")
@@ -54,7 +57,15 @@ def raise_abnormal(*, actor: User | None, meter_id: int, kind: str, evidence: di
     if AbnormalCase.objects.filter(meter=meter, kind=kind, is_open=True).exists():
         raise Conflict(_("This meter already has an open case of this kind."), code="already_open", field="kind")
     at = now or timezone.now()
-    ticket = create_ticket(actor=actor, data=_ticket_input(meter, kind, evidence), now=at)
+    if ticket_id is not None:
+        from kefu.tickets.services.common import load_ticket
+
+        ticket = load_ticket(actor, ticket_id, field="ticket_id")
+        if ticket.customer_id != meter.account.customer_id:
+            raise ValidationFailed(_("The ticket is not about this meter's customer."), code="other_customer",
+                                   field="ticket_id")
+    else:
+        ticket = create_ticket(actor=actor, data=_ticket_input(meter, kind, evidence), now=at)
     try:
         with transaction.atomic():
             case = AbnormalCase.objects.create(meter=meter, kind=kind, evidence=evidence, ticket=ticket,
