@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kefu.accounts.roles import (
     CAN_ADMINISTER,
+    CAN_EDIT_CUSTOMERS,
     CAN_HANDLE_TICKETS,
     CAN_REVEAL_PII,
     CAN_SEE_REVENUE,
@@ -90,6 +91,9 @@ class User(AbstractUser):
 
     def can_handle_tickets(self) -> bool:
         return self.is_active and self.role in CAN_HANDLE_TICKETS
+
+    def can_edit_customers(self) -> bool:
+        return self.is_active and self.role in CAN_EDIT_CUSTOMERS
 
     def can_supervise(self) -> bool:
         return self.is_active and self.role in CAN_SUPERVISE

@@ -25,7 +25,7 @@ def install() -> None:
                   description_en="Grading, named account managers, the fault green channel, major-event "
                                  "assurance with rosters and hours, scheduled site inspections.",
                   demo=_demo))
-    listen(on_ticket_event)
+    listen("enterprise", on_ticket_event, codes=["created"])
     customer_panels.register("enterprise/customer_panel.html", gated(PACK, customer_panel))
     if not any(item.pack == PACK for item in NAV):
         NAV.append(NavItem("enterprise:index", _("Enterprise customers"), _managers, pack=PACK))
