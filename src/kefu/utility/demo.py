@@ -153,7 +153,7 @@ def _arrears(rng: random.Random, meters: list, center, now: datetime) -> int:
 def _desk(rng: random.Random, meters: list, center, now: datetime) -> int:
     """Yesterday's shift of a counter agent, handed over 10 元 short with a reason, awaiting approval."""
     cashier = center.info_desk.get("gas") or next(iter(center.info_desk.values()))
-    yesterday = now - timedelta(days=1)
+    yesterday = timezone.localtime(now) - timedelta(days=1)  # the counter's hours are local hours
     start = yesterday.replace(hour=8, minute=30)
     shift = services.open_shift(actor=cashier, now=start)
     accounts = [m.account for m, _c in meters]
