@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Run the kefu demo on this machine: install into ./.venv, migrate a SQLite database in ./var, load the
-# Chinese demo center once, and serve it at http://127.0.0.1:8000.
+# Chinese demo center once, and serve it at http://127.0.0.1:8000 with uvicorn (ASGI: pages and live chat).
 #
 #   bash scripts/demo.sh            # works on a fresh clone; later runs reuse the database and start at once
 #   KEFU_DATA_DIR=/tmp/kefu-demo bash scripts/demo.sh    # somewhere else
@@ -32,5 +32,9 @@ echo "==> starting the background worker (log: $KEFU_DATA_DIR/worker.log)" >&2
 worker=$!
 trap 'kill "$worker" 2>/dev/null || true' EXIT INT TERM
 
+# A chat widget for the demo center (once), so the chat desk has visitors: its page is printed here.
+.venv/bin/kefu chat widget --if-none >&2
+
+# uvicorn serves the whole site over ASGI: pages, API, static files and the live chat streams.
 echo "==> serving http://127.0.0.1:8000/ (Ctrl-C to stop)" >&2
-.venv/bin/kefu runserver 127.0.0.1:8000
+.venv/bin/uvicorn kefu.asgi:application --host 127.0.0.1 --port 8000 --no-access-log

@@ -54,8 +54,11 @@ INSTALLED_APPS = [
     "kefu.utility",
     "kefu.enterprise",
     "kefu.provision",
+    "kefu.presence",
+    "kefu.chat",
     "kefu.demo",
     "kefu.bench",
+    "kefu.channels",
 ]
 
 MIDDLEWARE = [
@@ -72,6 +75,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "kefu.urls"
 WSGI_APPLICATION = "kefu.wsgi.application"
+ASGI_APPLICATION = "kefu.asgi.application"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
@@ -227,3 +231,12 @@ if not PUBLIC_URL.startswith(("http://", "https://")):
 SURVEY_LINK_DAYS = env_int("KEFU_SURVEY_LINK_DAYS", 7)
 if SURVEY_LINK_DAYS < 1:
     raise ImproperlyConfigured("KEFU_SURVEY_LINK_DAYS must be at least 1")
+
+# Web chat (CH2) and live updates. With KEFU_REDIS_URL the app servers share live events over Redis pub/sub.
+REALTIME_REDIS_URL = _redis_url
+CHAT_IMAGE_MAX_BYTES = env_int("KEFU_CHAT_IMAGE_MAX_BYTES", 2 * 1024 * 1024)
+# Requests per minute to the widget's public endpoints: per visitor (chat token) and per client address.
+CHAT_RATE_VISITOR = env_int("KEFU_CHAT_RATE_VISITOR", 60)
+CHAT_RATE_ADDRESS = env_int("KEFU_CHAT_RATE_ADDRESS", 600)
+if CHAT_IMAGE_MAX_BYTES < 1024 or CHAT_RATE_VISITOR < 1 or CHAT_RATE_ADDRESS < 1:
+    raise ImproperlyConfigured("KEFU_CHAT_IMAGE_MAX_BYTES must be at least 1024, KEFU_CHAT_RATE_* at least 1")

@@ -21,6 +21,8 @@ from kefu.accounts.api import router as accounts_router  # noqa: E402
 from kefu.briefing.api import router as briefing_router  # noqa: E402
 from kefu.callbacks.api import router as callbacks_router  # noqa: E402
 from kefu.campaigns.api import router as campaigns_router  # noqa: E402
+from kefu.channels.api import router as channels_router  # noqa: E402
+from kefu.chat.api import router as chat_router  # noqa: E402
 from kefu.cti.api import router as cti_router  # noqa: E402
 from kefu.customers.api import router as customers_router  # noqa: E402
 from kefu.enterprise.api import router as enterprise_router  # noqa: E402
@@ -31,6 +33,7 @@ from kefu.memos.api import router as memos_router  # noqa: E402
 from kefu.notify.api import router as notify_router  # noqa: E402
 from kefu.packs.api import router as packs_router  # noqa: E402
 from kefu.phrases.api import router as phrases_router  # noqa: E402
+from kefu.presence.api import router as presence_router  # noqa: E402
 from kefu.provision.api import router as provision_router  # noqa: E402
 from kefu.quality.api import router as quality_router  # noqa: E402
 from kefu.reports.api import router as reports_router  # noqa: E402
@@ -61,8 +64,11 @@ api.add_router("/v1/quality", quality_router)
 api.add_router("/v1/training", training_router)
 api.add_router("/v1/kpi", kpi_router)
 api.add_router("/v1/reports", reports_router)
+api.add_router("/v1/presence", presence_router)
+api.add_router("/v1/chat", chat_router)
 api.add_router("/v1/workforce", workforce_router)
 api.add_router("/v1/packs", packs_router)
+api.add_router("/v1/channels", channels_router)
 api.add_router("/v1/setup", provision_router)
 api.add_router("/v1/utility", utility_router)
 api.add_router("/v1/enterprise", enterprise_router)

@@ -155,9 +155,10 @@ def _fcr(period: Period, group: str, days: int | None = None) -> dict:
 
 
 def _sla(period: Period, group: str) -> dict:
-    from kefu.tickets.models import EventCode, Ticket, TicketEvent
+    from kefu.sla.events import SlaEventCode
+    from kefu.tickets.models import Ticket, TicketEvent
 
-    breached = TicketEvent.objects.filter(ticket_id=OuterRef("pk"), code=EventCode.SLA_BREACHED)
+    breached = TicketEvent.objects.filter(ticket_id=OuterRef("pk"), code=SlaEventCode.SLA_BREACHED)
     rows = (Ticket.objects.filter(resolved_at__gte=period.start, resolved_at__lt=period.end, assignee__isnull=False)
             .annotate(late=Exists(breached)).values("assignee_id")
             .annotate(n=Count("id"), ok=Count("id", filter=Q(late=False))).order_by()

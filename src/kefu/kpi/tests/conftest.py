@@ -40,10 +40,11 @@ def resolve(ticket, user, when):
 
 
 def breach(ticket, when):
+    from kefu.sla.events import SlaEventCode
     from kefu.tickets.events import emit
-    from kefu.tickets.models import EventCode, Ticket
+    from kefu.tickets.models import Ticket
 
-    emit(Ticket.objects.get(pk=ticket.pk), EventCode.SLA_BREACHED, actor=None, at=when,
+    emit(Ticket.objects.get(pk=ticket.pk), SlaEventCode.SLA_BREACHED, actor=None, at=when,
          params={"clock": "resolve", "due": when.isoformat()})
 
 

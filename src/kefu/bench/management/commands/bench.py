@@ -10,8 +10,8 @@ from kefu.bench.common import Progress, dump_json
 # Subcommand → module with run(options, progress) -> dict and summary(result) -> str.
 RUNNERS = {"tickets": "kefu.bench.tickets", "sla": "kefu.sla.bench", "ui": "kefu.web.bench",
            "knowledge": "kefu.knowledge.bench",
-           "search": "kefu.search.bench", "wfm": "kefu.bench.wfm", "quality": "kefu.bench.quality",
-           "utility": "kefu.bench.utility"}
+           "search": "kefu.search.bench", "chat": "kefu.bench.chat", "wfm": "kefu.bench.wfm",
+           "quality": "kefu.bench.quality", "channels": "kefu.bench.channels", "utility": "kefu.bench.utility"}
 
 
 def _positive(value: str) -> int:
@@ -48,6 +48,19 @@ class Command(BaseCommand):
         knowledge.add_argument("--articles", type=_positive, default=2_000, help="published articles")
         search = sub.add_parser("search", help="keyword search latency, index build rate and size, precision@5")
         search.add_argument("--n", type=_positive, default=1_000_000, help="tickets in the index")
+        chat = sub.add_parser("chat", help="live chat: message delivery over SSE, routing decisions, memory per stream")
+        chat.add_argument("--sessions", type=_positive, default=200, help="chats at once, each with two streams")
+        chat.add_argument("--messages", type=_positive, default=5, help="messages each way per chat")
+        chat.add_argument("--think", type=float, default=10.0,
+                          help="mean seconds between a chat's rounds (the visitor writes, the agent answers)")
+        chat.add_argument("--agents", type=_positive, default=500, help="agents available when routing is timed")
+        chat.add_argument("--idle", type=_positive, default=500, help="idle streams opened to weigh memory")
+        channels = sub.add_parser("channels", help="inbound email, signed webhook with retries, CTI events, "
+                                                   "memory of a mail with a large attachment")
+        channels.add_argument("--emails", type=_positive, default=10_000, help="inbound emails")
+        channels.add_argument("--webhooks", type=_positive, default=5_000, help="webhook messages (each sent twice)")
+        channels.add_argument("--cti", type=_positive, default=3_000, help="CTI call events")
+        channels.add_argument("--attachment-mb", type=_positive, default=20, help="size of the large attachment")
         wfm = sub.add_parser("wfm", help="Erlang staffing, the weekly schedule and the forecast backtest")
         wfm.add_argument("--peak", type=_positive, default=120, help="agents required at the busiest quarter-hour")
         wfm.add_argument("--time-limit", type=float, default=30.0, help="seconds allowed to each solver stage")
@@ -61,7 +74,7 @@ class Command(BaseCommand):
         utility.add_argument("--meters", type=_positive, default=500_000, help="meters in service")
         utility.add_argument("--months", type=_positive, default=24, help="months of readings per meter")
         utility.add_argument("--import-n", type=_positive, default=1_000_000, help="readings imported (timed)")
-        for bench in (tickets, sla, ui, knowledge, search, wfm, quality, utility):
+        for bench in (tickets, sla, ui, knowledge, search, chat, wfm, quality, channels, utility):
             bench.add_argument("--samples", type=_positive, default=500, help="measured queries per figure")
             bench.add_argument("--seed", type=int, default=2026, help="random seed: same seed, same data")
             bench.add_argument("--db", default=None,
