@@ -96,6 +96,9 @@ def record_reading(*, actor: User | None, meter_id: int, value: int, read_at: da
     read_at = read_at or at
     period = period_of(read_at)
     if Reading.objects.filter(meter=meter, period=period).exists():
+        # The same entry, sent twice at once, may have been committed by the other send since the key check.
+        if key and (existing := _replay(key, meter_id, value)):
+            return Recorded(existing, False)
         raise Conflict(_("This meter has already been read for the period."), code="already_read",
                        field="meter_id", params={"period": period.isoformat()})
     consumption, flag = check(value, meter.last_value, meter.usual_consumption)
