@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "kefu.training",
     "kefu.kpi",
     "kefu.reports",
+    "kefu.utility",
+    "kefu.enterprise",
     "kefu.provision",
     "kefu.presence",
     "kefu.chat",

@@ -30,6 +30,8 @@ urlpatterns = [
     path("channels/", include("kefu.channels.urls")),
     path("workforce/", include("kefu.workforce.urls")),
     path("packs/", include("kefu.packs.urls")),
+    path("utility/", include("kefu.utility.urls")),
+    path("enterprise/", include("kefu.enterprise.urls")),
     path("setup/", include("kefu.provision.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

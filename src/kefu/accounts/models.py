@@ -13,6 +13,7 @@ from kefu.accounts.roles import (
     CAN_EDIT_CUSTOMERS,
     CAN_HANDLE_TICKETS,
     CAN_REVEAL_PII,
+    CAN_SEE_REVENUE,
     CAN_SUPERVISE,
     Role,
 )
@@ -108,6 +109,9 @@ class User(AbstractUser):
 
     def can_supervise(self) -> bool:
         return self.is_active and self.role in CAN_SUPERVISE
+
+    def can_see_revenue(self) -> bool:
+        return self.is_active and self.role in CAN_SEE_REVENUE
 
     def can_administer(self) -> bool:
         return self.is_active and (self.role in CAN_ADMINISTER or self.is_superuser)

@@ -76,3 +76,7 @@ CAN_MANAGE_KNOWLEDGE = frozenset({
 
 # Who sees bonus and revenue figures (奖金分配, seed 002: the supervisor and deputy supervisor allocate bonuses).
 CAN_SEE_BONUS = frozenset({Role.SUPERVISOR, Role.MANAGER, Role.DIRECTOR, Role.ADMIN})
+
+# Who sees revenue figures (takings, daily sales amounts, shift differences): the finance line of the desk
+# (000 前台收费 §5: income data is not shown to anyone without the need). Everyone else sees counts.
+CAN_SEE_REVENUE = frozenset({Role.SUPERVISOR, Role.MANAGER, Role.DIRECTOR, Role.ADMIN})

@@ -25,6 +25,7 @@ from kefu.channels.api import router as channels_router  # noqa: E402
 from kefu.chat.api import router as chat_router  # noqa: E402
 from kefu.cti.api import router as cti_router  # noqa: E402
 from kefu.customers.api import router as customers_router  # noqa: E402
+from kefu.enterprise.api import router as enterprise_router  # noqa: E402
 from kefu.knowledge.api import help_router  # noqa: E402
 from kefu.knowledge.api import router as knowledge_router  # noqa: E402
 from kefu.kpi.api import router as kpi_router  # noqa: E402
@@ -41,6 +42,7 @@ from kefu.sla.api import router as sla_router  # noqa: E402
 from kefu.surveys.api import router as surveys_router  # noqa: E402
 from kefu.tickets.api import router as tickets_router  # noqa: E402
 from kefu.training.api import router as training_router  # noqa: E402
+from kefu.utility.api import router as utility_router  # noqa: E402
 from kefu.workforce.api import router as workforce_router  # noqa: E402
 
 api.add_router("/v1/", accounts_router)
@@ -68,3 +70,5 @@ api.add_router("/v1/workforce", workforce_router)
 api.add_router("/v1/packs", packs_router)
 api.add_router("/v1/channels", channels_router)
 api.add_router("/v1/setup", provision_router)
+api.add_router("/v1/utility", utility_router)
+api.add_router("/v1/enterprise", enterprise_router)

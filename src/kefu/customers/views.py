@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from kefu.core.errors import ServiceError
 from kefu.core.pii import mask_id_number
 from kefu.customers import selectors, services
+from kefu.customers.panels import panels_for
 from kefu.tickets.models import Ticket
 from kefu.web.htmx import error_context, page, render
 
@@ -49,6 +50,7 @@ def customer_detail(request, customer_id: int):
     return render(request, "customers/detail.html", {
         "customer": customer, "tickets": tickets, "masked_id": mask_id_number(customer.id_number),
         "history": customer.status_changes.select_related("actor"), "can_reveal": request.user.can_reveal_pii(),
+        "panels": panels_for(request.user, customer),
     })
 
 

@@ -122,6 +122,10 @@ def load(*, customers: int = 400, tickets: int = 3000, seed: int = 2026,
         from kefu.workforce.demo import load_demo as load_workforce  # next week's requirement and roster
 
         say("workforce: " + ", ".join(f"{k} {v}" for k, v in load_workforce(now=now).items()))
+        from kefu.packs.demo import load_demo as load_packs  # the industry packs' own demo content
+
+        say("packs: " + ", ".join(f"{k} {v}" for k, v in load_packs(center, customers=demo_customers,
+                                                                        now=now).items()))
         result = summarise(replay)
         result.logins = center.logins
     result.seconds = time.monotonic() - started

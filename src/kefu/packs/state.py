@@ -1,17 +1,34 @@
-"""Which packs are on, cached per process and reloaded when any process switches one.
+"""Which packs are on, cached per process and checked against the database once per request.
 
 The cache holds the set of enabled codes and the sum of the PackState versions it was loaded at. A switch in
-this process clears it at once (signals, via ConfigCache); other processes compare the stored sum with the
-database's at most every RECHECK seconds — one tiny aggregate — and reload when it moved.
+this process clears it at once (signals, via ConfigCache). Every other process notices on its next request:
+the first is_enabled() of a request reads the version sum — one tiny aggregate, the only query a request
+pays for packs — and reloads when it moved. Outside requests (the worker, commands) the sum is read at most
+every RECHECK seconds.
 """
 
+import threading
 import time
 
+from django.core.signals import request_finished, request_started
 from django.db.models import Sum
 
 from kefu.core.configcache import ConfigCache
 
-RECHECK = 2.0
+RECHECK = 5.0
+_request = threading.local()  # .checked: None outside a request, else whether this request has checked
+
+
+def _started(**_kwargs) -> None:
+    _request.checked = False
+
+
+def _finished(**_kwargs) -> None:
+    _request.checked = None
+
+
+request_started.connect(_started, dispatch_uid="packs-request-started")
+request_finished.connect(_finished, dispatch_uid="packs-request-finished")
 
 
 def _stamp() -> int:
@@ -28,15 +45,23 @@ def _load() -> tuple[int, frozenset[str]]:
 
 
 class _PackCache(ConfigCache):
-    """ConfigCache whose expiry asks the database whether anything changed instead of reloading blindly."""
+    """ConfigCache that asks the database whether anything changed (per request) instead of expiring blindly."""
+
+    def _due(self) -> bool:
+        checked = getattr(_request, "checked", None)
+        if checked is None:
+            return time.monotonic() - self._loaded_at >= self.seconds
+        return not checked
 
     def get(self):
-        if self._value is not None and time.monotonic() - self._loaded_at >= self.seconds:
-            if _stamp() == self._value[0]:
-                self._loaded_at = time.monotonic()
-            else:
-                self._value = None
-        return super().get()
+        if self._value is not None and self._due() and _stamp() != self._value[0]:
+            self._value = None
+        if self._value is None:
+            self._value = self.loader()
+        self._loaded_at = time.monotonic()
+        if getattr(_request, "checked", None) is not None:
+            _request.checked = True
+        return self._value
 
 
 _cache: _PackCache | None = None

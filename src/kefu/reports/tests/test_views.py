@@ -131,8 +131,8 @@ def test_the_page_costs_the_same_queries_for_few_or_many_rows(client, world, rep
 
 
 # Session and user; the three grouped queries and the agents' names; the three monthly queries of the chart;
-# the teams and ticket types of the filter.
-QUERIES = 11
+# the teams and ticket types of the filter; the menu's check of which industry packs are on.
+QUERIES = 12
 
 
 def test_the_admin_shows_facts_read_only(client, world, scenario):

@@ -11,7 +11,7 @@ from kefu.bench.common import Progress, dump_json
 RUNNERS = {"tickets": "kefu.bench.tickets", "sla": "kefu.bench.sla", "ui": "kefu.bench.ui",
            "knowledge": "kefu.bench.knowledge", "search": "kefu.bench.search", "load": "kefu.bench.load",
            "chat": "kefu.bench.chat", "wfm": "kefu.bench.wfm", "quality": "kefu.bench.quality",
-           "channels": "kefu.bench.channels"}
+           "channels": "kefu.bench.channels", "utility": "kefu.bench.utility"}
 
 
 def _positive(value: str) -> int:
@@ -76,7 +76,11 @@ class Command(BaseCommand):
         load.add_argument("--minutes", type=float, default=3.0, help="how long they work")
         load.add_argument("--pace", type=float, default=5.0, help="seconds between one agent's actions (mean)")
         load.add_argument("--workers", type=_positive, default=5, help="gunicorn workers")
-        for bench in (tickets, sla, ui, knowledge, search, load, chat, wfm, quality, channels):
+        utility = sub.add_parser("utility", help="readings import, abnormal-meter detection, read-rate report")
+        utility.add_argument("--meters", type=_positive, default=500_000, help="meters in service")
+        utility.add_argument("--months", type=_positive, default=24, help="months of readings per meter")
+        utility.add_argument("--import-n", type=_positive, default=1_000_000, help="readings imported (timed)")
+        for bench in (tickets, sla, ui, knowledge, search, load, chat, wfm, quality, channels, utility):
             bench.add_argument("--samples", type=_positive, default=500, help="measured queries per figure")
             bench.add_argument("--seed", type=int, default=2026, help="random seed: same seed, same data")
             bench.add_argument("--db", default=None,
