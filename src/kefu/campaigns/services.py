@@ -94,7 +94,8 @@ def _clean(data: CampaignInput) -> dict:
             "pull_allowed": bool(data.pull_allowed)}
 
 
-@transaction.atomic(durable=True)
+# Not durable: the utility pack's arrears reminders create a campaign and its calls in one transaction.
+@transaction.atomic
 def create_campaign(*, actor: User | None, data: CampaignInput, now: datetime | None = None) -> Campaign:
     """Set up a campaign (open, with an empty call list)."""
     require_manager(actor)

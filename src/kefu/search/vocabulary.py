@@ -108,15 +108,26 @@ def invalidate() -> None:
     _checked = 0.0
 
 
+# What jieba's own dictionary said of a word before the vocabulary raised it: a word taken out of the vocabulary
+# gets that back, so removing a thesaurus word never deletes it from jieba's dictionary (which would change how
+# every later text is cut, in this process only).
+_original: dict[str, int | None] = {}
+
+
 def apply(tokenizer, lexicon: Lexicon | None = None) -> None:
-    """Add the vocabulary's Chinese words to jieba's dictionary and remove those no longer in it."""
+    """Add the vocabulary's Chinese words to jieba's dictionary and restore those no longer in it."""
     words = {w for w in (lexicon or current()).words() if len(w) > 1 and not w.isascii() and " " not in w}
     if words == _applied:
         return
     with _lock:
         for word in words - _applied:
+            _original.setdefault(word, tokenizer.FREQ.get(word) or None)
             tokenizer.add_word(word, freq=max(tokenizer.suggest_freq(word), 2000))
         for word in _applied - words:
-            tokenizer.del_word(word)
+            before = _original.pop(word, None)
+            if before:
+                tokenizer.add_word(word, freq=before)
+            else:
+                tokenizer.del_word(word)
         _applied.clear()
         _applied.update(words)
