@@ -4,6 +4,7 @@ from datetime import date, datetime
 
 from ninja import Router, Schema, Status
 
+from kefu.api.patch import merged, patch_schema
 from kefu.api.schemas import ERRORS
 from kefu.campaigns import calllist, selectors, services
 from kefu.campaigns.services import CallResult, CampaignInput
@@ -21,8 +22,7 @@ class CampaignIn(Schema):
     pull_allowed: bool = True
 
 
-class CampaignPatch(CampaignIn):
-    version: int
+CampaignPatch = patch_schema(CampaignIn, "CampaignPatch")
 
 
 class StatusIn(Schema):
@@ -176,8 +176,11 @@ def get_campaign(request, campaign_id: int):
 
 @router.patch("/{int:campaign_id}", response={200: CampaignOut, **ERRORS})
 def update_campaign(request, campaign_id: int, payload: CampaignPatch):
+    """Change the settings sent; the others keep their values."""
+    current = services.load_campaign(request.auth, campaign_id)
+    data = merged({name: getattr(current, name) for name in CampaignIn.model_fields}, payload)
     campaign = services.update_campaign(actor=request.auth, campaign_id=campaign_id, version=payload.version,
-                                        data=_input(payload))
+                                        data=CampaignInput(**data))
     return selectors.campaign_out(campaign)
 
 
