@@ -1,6 +1,5 @@
 """Ticket endpoints: thin wrappers that parse, call one service or selector, and shape the answer."""
 
-import csv
 
 from django.http import HttpRequest, StreamingHttpResponse
 from django.utils import timezone
@@ -12,6 +11,7 @@ from kefu.audit.models import AuditAction
 from kefu.audit.services import record
 from kefu.core.errors import ValidationFailed
 from kefu.core.pii import mask_phone, normalize_phone
+from kefu.core.spreadsheet import CsvWriter
 from kefu.tickets import selectors, services
 from kefu.tickets.models import TicketType
 from kefu.tickets.schemas import (
@@ -108,7 +108,7 @@ def export_csv(request, q: Query[ListQuery]):
         def write(self, value):
             return value
 
-    writer = csv.writer(Echo())
+    writer = CsvWriter(Echo())
 
     def rows():
         yield "\ufeff" + writer.writerow(["number", "type", "title", "status", "priority", "channel", "team",
