@@ -48,10 +48,14 @@ INSTALLED_APPS = [
     "kefu.reports",
     "kefu.demo",
     "kefu.bench",
+    "kefu.ops",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files served by the app itself, compressed and cached, also with KEFU_DEBUG=0 under gunicorn.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "kefu.ops.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "kefu.api.middleware.ApiContractMiddleware",
@@ -136,6 +140,15 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise looks there first; `kefu collectstatic` fills it
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # gzip/brotli copies made by `kefu collectstatic`; without it WhiteNoise serves the packaged files directly.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+# Serve the files shipped in the package without a collectstatic step; collected files (STATIC_ROOT) win.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_MAX_AGE = env_int("KEFU_STATIC_MAX_AGE", 0 if DEBUG else 3600)
 
 # A ticket body larger than this is refused with 413 (body_too_large) before anything is parsed.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("KEFU_MAX_BODY_BYTES", 1024 * 1024)
@@ -153,6 +166,9 @@ if KEFU_LOGIN_FAILURES < 1 or KEFU_LOGIN_LOCK_MINUTES < 1 or KEFU_LOGIN_ADDRESS_
     raise ImproperlyConfigured("KEFU_LOGIN_FAILURES and KEFU_LOGIN_LOCK_MINUTES must be at least 1, "
                                "KEFU_LOGIN_ADDRESS_FAILURES at least 0")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
 
 LOGGING = {
     "version": 1,
@@ -216,6 +232,12 @@ SMS_DEFAULT_TEMPLATE = env_str("KEFU_SMS_DEFAULT_TEMPLATE")
 PUBLIC_URL = env_str("KEFU_PUBLIC_URL", "http://127.0.0.1:8000")
 if not PUBLIC_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured(f"KEFU_PUBLIC_URL must start with http:// or https://, got {PUBLIC_URL!r}")
+# Served over https (behind the reverse proxy, which sets X-Forwarded-Proto): cookies only over https, and HSTS.
+if PUBLIC_URL.startswith("https://"):
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = env_int("KEFU_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("KEFU_HSTS_SUBDOMAINS", False)
 SURVEY_LINK_DAYS = env_int("KEFU_SURVEY_LINK_DAYS", 7)
 if SURVEY_LINK_DAYS < 1:
     raise ImproperlyConfigured("KEFU_SURVEY_LINK_DAYS must be at least 1")
