@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "kefu.api.idempotency.IdempotencyMiddleware",
 ]
 
 ROOT_URLCONF = "kefu.urls"
