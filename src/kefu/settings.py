@@ -240,5 +240,14 @@ if PUBLIC_URL.startswith("https://"):
     SECURE_HSTS_SECONDS = env_int("KEFU_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("KEFU_HSTS_SUBDOMAINS", False)
 SURVEY_LINK_DAYS = env_int("KEFU_SURVEY_LINK_DAYS", 7)
+
+# Backups (kefu.ops.backup): `kefu backup`, and the worker every night at KEFU_BACKUP_HOUR (local time, -1: off).
+KEFU_BACKUP_DIR = env_str("KEFU_BACKUP_DIR", str(DATA_DIR / "backups"))
+KEFU_BACKUP_HOUR = env_int("KEFU_BACKUP_HOUR", 2)
+KEFU_BACKUP_KEEP_DAYS = env_int("KEFU_BACKUP_KEEP_DAYS", 14)
+KEFU_BACKUP_KEEP_MIN = env_int("KEFU_BACKUP_KEEP_MIN", 3)
+if KEFU_BACKUP_HOUR > 23 or KEFU_BACKUP_KEEP_DAYS < 1 or KEFU_BACKUP_KEEP_MIN < 1:
+    raise ImproperlyConfigured("KEFU_BACKUP_HOUR must be -1..23, KEFU_BACKUP_KEEP_DAYS and KEFU_BACKUP_KEEP_MIN "
+                               "at least 1")
 if SURVEY_LINK_DAYS < 1:
     raise ImproperlyConfigured("KEFU_SURVEY_LINK_DAYS must be at least 1")
