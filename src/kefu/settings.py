@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "kefu.audit",
     "kefu.customers",
     "kefu.tickets",
+    "kefu.packs",
     "kefu.notify",
     "kefu.sla",
     "kefu.cti",

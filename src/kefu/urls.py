@@ -22,6 +22,7 @@ urlpatterns = [
     path("s/", include("kefu.surveys.public_urls")),
     path("campaigns/", include("kefu.campaigns.urls")),
     path("reports/", include("kefu.reports.urls")),
+    path("packs/", include("kefu.packs.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

@@ -7,7 +7,14 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from kefu.accounts.roles import CAN_ADMINISTER, CAN_HANDLE_TICKETS, CAN_REVEAL_PII, CAN_SUPERVISE, Role
+from kefu.accounts.roles import (
+    CAN_ADMINISTER,
+    CAN_EDIT_CUSTOMERS,
+    CAN_HANDLE_TICKETS,
+    CAN_REVEAL_PII,
+    CAN_SUPERVISE,
+    Role,
+)
 
 
 class Department(models.Model):
@@ -83,6 +90,9 @@ class User(AbstractUser):
 
     def can_handle_tickets(self) -> bool:
         return self.is_active and self.role in CAN_HANDLE_TICKETS
+
+    def can_edit_customers(self) -> bool:
+        return self.is_active and self.role in CAN_EDIT_CUSTOMERS
 
     def can_supervise(self) -> bool:
         return self.is_active and self.role in CAN_SUPERVISE

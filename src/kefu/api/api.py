@@ -27,6 +27,7 @@ from kefu.knowledge.api import help_router  # noqa: E402
 from kefu.knowledge.api import router as knowledge_router  # noqa: E402
 from kefu.memos.api import router as memos_router  # noqa: E402
 from kefu.notify.api import router as notify_router  # noqa: E402
+from kefu.packs.api import router as packs_router  # noqa: E402
 from kefu.phrases.api import router as phrases_router  # noqa: E402
 from kefu.reports.api import router as reports_router  # noqa: E402
 from kefu.search.api import router as search_router  # noqa: E402
@@ -50,3 +51,4 @@ api.add_router("/v1/callbacks", callbacks_router)
 api.add_router("/v1/surveys", surveys_router)
 api.add_router("/v1/campaigns", campaigns_router)
 api.add_router("/v1/reports", reports_router)
+api.add_router("/v1/packs", packs_router)

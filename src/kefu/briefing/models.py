@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kefu.core.permissions import VIEW, check_action
 from kefu.knowledge.access import can_manage_knowledge, is_staff_user
 
 
@@ -21,8 +22,9 @@ class ItemKind(models.TextChoices):
 
 
 class BriefingQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "BriefingQuerySet":
+    def visible_to(self, user, action: str = VIEW) -> "BriefingQuerySet":
         """Published briefings for all staff; drafts only for those who prepare them."""
+        check_action(action)
         if not is_staff_user(user):
             return self.none()
         if can_manage_knowledge(user):

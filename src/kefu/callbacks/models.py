@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kefu.core.permissions import VIEW, check_action
 from kefu.customers.models import Customer
 from kefu.tickets.lifecycle import Channel
 
@@ -71,8 +72,9 @@ class Reason(models.TextChoices):
 
 
 class CallbackTaskQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "CallbackTaskQuerySet":
+    def visible_to(self, user, action: str = VIEW) -> "CallbackTaskQuerySet":
         """Tasks on tickets the user may see: the permission primitive of the ticket, nothing of its own."""
+        check_action(action)
         from kefu.tickets.models import Ticket
 
         return self.filter(ticket__in=Ticket.objects.visible_to(user))

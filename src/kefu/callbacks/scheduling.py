@@ -2,12 +2,12 @@
 
 import datetime as dt
 
+from kefu.callbacks.events import callback_assigned_event, callback_scheduled_event
 from kefu.callbacks.models import CallbackRule, CallbackTask, Outcome, Reason
 from kefu.core.configcache import ConfigCache
 from kefu.sla import policies
 from kefu.sla.calendar import Target
-from kefu.tickets.events import emit
-from kefu.tickets.models import EventCode, Ticket
+from kefu.tickets.models import Ticket
 
 DEFAULT_DUE = dt.timedelta(days=1)
 
@@ -61,16 +61,14 @@ def create_task(ticket: Ticket, *, reason: str, due_at: dt.datetime, at: dt.date
     if case is None:  # the first task of a case is the case
         CallbackTask.objects.filter(pk=task.pk).update(case=task)
         task.case_id = task.pk
-    emit(ticket, EventCode.CALLBACK_SCHEDULED, actor=actor, at=at, params={
-        "task": task.pk, "case": task.case_id, "due": due_at.isoformat(),
-        "scheduled_for": not_before.isoformat() if not_before else None, "attempt": attempt, "reason": reason})
+    callback_scheduled_event(ticket=ticket, task=task, due=due_at, scheduled_for=not_before, attempt=attempt,
+                             reason=reason, actor=actor, at=at)
     if assignee is not None:
-        emit(ticket, EventCode.CALLBACK_ASSIGNED, actor=actor, at=at,
-             params={"task": task.pk, "agent": assignee.pk, "pulled": False})
+        callback_assigned_event(ticket=ticket, task=task, agent_id=assignee.pk, pulled=False, actor=actor, at=at)
     return task
 
 
-def schedule_after_resolution(ticket: Ticket, *, actor, at: dt.datetime) -> CallbackTask | None:
+def do_schedule_after_resolution(ticket: Ticket, *, actor, at: dt.datetime) -> CallbackTask | None:
     """A resolved ticket gets its callback task if a rule says so (CB1); an open case is not doubled."""
     rule = rule_for(ticket)
     if rule is None or CallbackTask.objects.filter(ticket_id=ticket.pk, state=CallbackTask.State.OPEN).exists():

@@ -18,14 +18,14 @@ from django.utils.translation import gettext_lazy as _
 
 from kefu.accounts.models import User
 from kefu.accounts.roles import CAN_SUPERVISE, Role
+from kefu.callbacks.events import callback_assigned_event, callback_outcome_event, follow_up_case_event
 from kefu.callbacks.models import REACHED, CallbackTask, Outcome, Reason
 from kefu.callbacks.scheduling import create_task, rule_of
 from kefu.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from kefu.tickets import services as tickets
 from kefu.tickets import validation as v
-from kefu.tickets.events import emit
 from kefu.tickets.lifecycle import Status
-from kefu.tickets.models import EventCode, Ticket, TicketLink
+from kefu.tickets.models import Ticket, TicketLink
 from kefu.tickets.services.complaints import closed_loop_missing
 
 PULL_WINDOW = 20  # candidates read per pull; the excluded-agent check is done on these in Python
@@ -83,8 +83,7 @@ def pull_next(*, actor: User, now: dt.datetime | None = None) -> CallbackTask | 
             assignee=actor, assigned_at=at, version=F("version") + 1)
         if claimed:
             task = _load(None, pk)
-            emit(task.ticket, EventCode.CALLBACK_ASSIGNED, actor=actor, at=at,
-                 params={"task": pk, "agent": actor.pk, "pulled": True})
+            callback_assigned_event(ticket=task.ticket, task=task, agent_id=actor.pk, pulled=True, actor=actor, at=at)
             return task
     return None
 
@@ -118,8 +117,7 @@ def assign_task(*, actor: User | None, task_id: int, version: int, assignee_id: 
                                code="not_visible_to_agent", field="assignee_id")
     at = now or timezone.now()
     _update(task, version, assignee=agent, assigned_at=at)
-    emit(task.ticket, EventCode.CALLBACK_ASSIGNED, actor=actor, at=at,
-         params={"task": task.pk, "agent": agent.pk, "pulled": False})
+    callback_assigned_event(ticket=task.ticket, task=task, agent_id=agent.pk, pulled=False, actor=actor, at=at)
     return task
 
 
@@ -230,9 +228,8 @@ def _finish(task: CallbackTask, version: int, outcome: str, *, actor, at: dt.dat
     caller = task.done_by if task.done_by_id else (actor if getattr(actor, "pk", None) else None)
     _update(task, version, state=state, outcome=outcome, note=note or task.note, done_at=at, done_by=caller)
     agent = task.done_by_id or task.assignee_id
-    emit(task.ticket, EventCode.CALLBACK_OUTCOME, actor=actor, at=at, params={
-        "task": task.pk, "case": task.case_id, "outcome": outcome, "attempt": task.attempt,
-        "on_time": at <= task.due_at, "agent": agent})
+    callback_outcome_event(ticket=task.ticket, task=task, outcome=outcome, on_time=at <= task.due_at, agent_id=agent,
+                           actor=actor, at=at)
 
 
 def _close_if_loop_complete(ticket: Ticket, *, actor, at: dt.datetime) -> None:
@@ -291,7 +288,7 @@ def _new_need(task: CallbackTask, data: OutcomeInput, *, actor, at: dt.datetime)
         raise
     TicketLink.objects.create(source=case, target=ticket, kind=TicketLink.Kind.FOLLOW_UP, created_by=actor,
                               created_at=at)
-    emit(ticket, EventCode.FOLLOW_UP_CASE, actor=actor, at=at, params={"other": case.pk, "task": task.pk})
+    follow_up_case_event(ticket=ticket, case=case, task=task, actor=actor, at=at)
 
 
 @transaction.atomic
@@ -326,7 +323,7 @@ def decide_unreachable(*, actor: User | None, task_id: int, version: int, approv
     return task
 
 
-def cancel_open_tasks(ticket: Ticket, *, at: dt.datetime) -> None:
+def do_cancel_open_tasks(ticket: Ticket, *, at: dt.datetime) -> None:
     """The ticket was reopened or closed another way: its pending callbacks have nothing left to ask."""
     for task in CallbackTask.objects.filter(ticket_id=ticket.pk, state__in=[
             CallbackTask.State.OPEN, CallbackTask.State.AWAITING_APPROVAL]).select_related("ticket"):

@@ -2,8 +2,8 @@
 
 from django.utils.translation import gettext as _
 
+from kefu.callbacks.events import CallbackEventCode
 from kefu.callbacks.models import Outcome, Reason
-from kefu.tickets.models import EventCode
 from kefu.tickets.timeline import _when, describe
 
 
@@ -11,7 +11,7 @@ def _label(choices, value) -> str:
     return str(choices(value).label) if value in choices.values else str(value or "")
 
 
-@describe(EventCode.CALLBACK_SCHEDULED)
+@describe(CallbackEventCode.CALLBACK_SCHEDULED)
 def _scheduled(event, names) -> str:
     p = event.params
     text = _("attempt %(n)s, %(reason)s, due %(due)s") % {
@@ -21,13 +21,13 @@ def _scheduled(event, names) -> str:
     return text
 
 
-@describe(EventCode.CALLBACK_ASSIGNED)
+@describe(CallbackEventCode.CALLBACK_ASSIGNED)
 def _assigned(event, names) -> str:
     text = names.user(event.params.get("agent"))
     return text + ("（" + _("pulled from the queue") + "）" if event.params.get("pulled") else "")
 
 
-@describe(EventCode.CALLBACK_OUTCOME)
+@describe(CallbackEventCode.CALLBACK_OUTCOME)
 def _outcome(event, names) -> str:
     p = event.params
     text = _label(Outcome, p.get("outcome"))
@@ -36,6 +36,6 @@ def _outcome(event, names) -> str:
     return text
 
 
-@describe(EventCode.FOLLOW_UP_CASE)
+@describe(CallbackEventCode.FOLLOW_UP_CASE)
 def _follow_up(event, names) -> str:
     return f"#{event.params.get('other')}"

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from kefu.campaigns.events import CallEventCode
+from kefu.core.permissions import VIEW, check_action
 from kefu.core.pii import mask_phone
 
 
@@ -52,8 +53,9 @@ def is_campaign_manager(user) -> bool:
 
 
 class CampaignQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "CampaignQuerySet":
+    def visible_to(self, user, action: str = VIEW) -> "CampaignQuerySet":
         """Managers see every campaign; an agent the campaigns with calls of theirs or still free to pull."""
+        check_action(action)
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
         if is_campaign_manager(user):

@@ -6,12 +6,14 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from kefu.accounts.roles import Role
+from kefu.core.permissions import CHANGE, RestrictedQuerySet
 
 
-class CustomerQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "CustomerQuerySet":
-        """Service roles look up any caller; a field crew sees only customers of work dispatched to it."""
-        if user is None or not user.is_authenticated or not user.is_active:
+class CustomerQuerySet(RestrictedQuerySet):
+    def restrict(self, user, action: str) -> "CustomerQuerySet":
+        """Service roles look up any caller; a field crew sees only customers of work dispatched to it; changing
+        one needs a role that edits customers."""
+        if action == CHANGE and not user.can_edit_customers():
             return self.none()
         if user.role == Role.FIELD_CREW:
             from kefu.tickets.models import Ticket

@@ -7,7 +7,7 @@ from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from kefu.accounts.models import User
-from kefu.accounts.roles import CAN_EDIT_CUSTOMERS, Role
+from kefu.accounts.roles import Role
 from kefu.audit.models import AuditAction
 from kefu.audit.services import record
 from kefu.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -60,7 +60,7 @@ def _changed(customer_id: int) -> None:
 
 
 def _require_editor(actor: User | None) -> None:
-    if actor is not None and actor.role not in CAN_EDIT_CUSTOMERS:
+    if actor is not None and not actor.can_edit_customers():
         raise Forbidden(_("Your role cannot change customer records."), code="cannot_edit_customers")
 
 

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kefu.core.permissions import VIEW, check_action
 from kefu.knowledge.access import can_manage_knowledge, is_staff_user
 
 
@@ -53,9 +54,10 @@ class ArticleStatus(models.TextChoices):
 
 
 class ArticleQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "ArticleQuerySet":
+    def visible_to(self, user, action: str = VIEW) -> "ArticleQuerySet":
         """Knowledge managers see every article; other staff only published ones; anonymous users none
         (the public help center reads `public()` instead)."""
+        check_action(action)
         if not is_staff_user(user):
             return self.none()
         if can_manage_knowledge(user):

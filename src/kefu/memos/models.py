@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from kefu.core.permissions import VIEW, check_action
 from kefu.knowledge.access import can_manage_knowledge, is_staff_user
 
 
@@ -22,8 +23,9 @@ OPEN_STATUSES = (MemoStatus.OPEN, MemoStatus.FORWARDED)
 
 
 class MemoQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "MemoQuerySet":
+    def visible_to(self, user, action: str = VIEW) -> "MemoQuerySet":
         """The desk and management see every memo; an agent their own; another department those forwarded to it."""
+        check_action(action)
         if not is_staff_user(user):
             return self.none()
         if can_manage_knowledge(user):

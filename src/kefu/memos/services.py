@@ -12,10 +12,9 @@ from kefu.accounts.models import Department, User
 from kefu.accounts.roles import Role
 from kefu.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from kefu.knowledge.access import can_manage_knowledge, require_knowledge_manager
+from kefu.memos.events import memo_answered_event, memo_asked_event
 from kefu.memos.models import OPEN_STATUSES, Memo, MemoStatus
 from kefu.notify.services import queue_notification
-from kefu.tickets.events import emit
-from kefu.tickets.models import EventCode
 from kefu.tickets.services.common import load_ticket
 
 MAX_TEXT = 4000
@@ -73,7 +72,7 @@ def ask_memo(*, actor: User, question: str, ticket_id: int | None = None, now: d
     at = now or timezone.now()
     memo = Memo.objects.create(ticket=ticket, question=question, asked_by=actor, asked_at=at)
     if ticket is not None:
-        emit(ticket, EventCode.MEMO_ASKED, actor=actor, at=at, params={"memo": memo.pk})
+        memo_asked_event(ticket=ticket, memo=memo, actor=actor, at=at)
     return memo
 
 
@@ -136,7 +135,7 @@ def answer_memo(*, actor: User | None, memo_id: int, version: int, answer: str, 
     _save(memo, version, {"status": MemoStatus.ANSWERED, "answer": answer, "answered_by": by, "answered_at": at,
                           "owner": memo.owner or by})
     if memo.ticket_id:
-        emit(memo.ticket, EventCode.MEMO_ANSWERED, actor=actor, at=at, params={"memo": memo.pk})
+        memo_answered_event(ticket=memo.ticket, memo=memo, actor=actor, at=at)
     # An in-app notice is a row in the same transaction: it exists exactly when the answer does.
     subject = gettext("Your memo has been answered")
     if memo.ticket_id:

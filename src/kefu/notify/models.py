@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from kefu.core.permissions import VIEW, check_action
 from kefu.core.pii import mask_email, mask_phone
 
 
@@ -40,8 +41,9 @@ def kind_label(code: str) -> str:
 
 
 class NotificationQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "NotificationQuerySet":
+    def visible_to(self, user, action: str = VIEW) -> "NotificationQuerySet":
         """Everyone sees their own notifications; supervisors see every delivery, to follow up failures."""
+        check_action(action)
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
         if user.can_supervise():

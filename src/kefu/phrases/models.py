@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kefu.core.permissions import VIEW, check_action
 from kefu.knowledge.access import can_manage_knowledge, is_staff_user
 
 
@@ -18,8 +19,9 @@ class PhraseKind(models.TextChoices):
 
 
 class PhraseQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "PhraseQuerySet":
+    def visible_to(self, user, action: str = VIEW) -> "PhraseQuerySet":
         """Managers see every phrase; other staff the active center-wide ones and those of their own team."""
+        check_action(action)
         if not is_staff_user(user):
             return self.none()
         if can_manage_knowledge(user):

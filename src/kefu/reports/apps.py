@@ -8,7 +8,7 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
-        from kefu.reports.facts import on_ticket_event
+        from kefu.reports.facts import CODES, on_ticket_event
         from kefu.tickets.events import listen
 
-        listen(on_ticket_event)
+        listen(self.label, on_ticket_event, codes=CODES)

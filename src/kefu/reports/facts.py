@@ -15,13 +15,17 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils import timezone
 
+from kefu.callbacks.events import CallbackEventCode
 from kefu.reports.models import OUTCOMES, REACHED_OUTCOMES, CallbackAttempt, CallbackCase, CaseState, SurveyAnswer
-from kefu.tickets.models import EventCode, TicketEvent
+from kefu.surveys.events import SurveyEventCode
+from kefu.tickets.models import TicketEvent
 
 log = logging.getLogger(__name__)
 
-CODES = (EventCode.CALLBACK_SCHEDULED, EventCode.CALLBACK_ASSIGNED, EventCode.CALLBACK_OUTCOME,
-         EventCode.SURVEY_ANSWERED)
+# The params of each are defined next to their code: kefu.callbacks.events (ScheduledParams, AssignedParams,
+# OutcomeParams) and kefu.surveys.events (AnsweredParams).
+CODES = (CallbackEventCode.CALLBACK_SCHEDULED, CallbackEventCode.CALLBACK_ASSIGNED, CallbackEventCode.CALLBACK_OUTCOME,
+         SurveyEventCode.SURVEY_ANSWERED)
 
 
 def local_month(at: datetime) -> date:
@@ -94,9 +98,9 @@ _database = DatabaseStore()
 
 
 def on_ticket_event(ticket, event: TicketEvent) -> None:
-    """Listener for kefu.tickets.events: keep the facts in step, inside the event's transaction."""
-    if event.code in CODES:
-        apply_event(event)
+    """Listener for kefu.tickets.events (heard for CODES only): keep the facts in step, inside the event's
+    transaction."""
+    apply_event(event)
 
 
 def apply_event(event: TicketEvent, store=_database) -> None:
@@ -210,10 +214,10 @@ def _answered(store, event: TicketEvent, params: dict) -> bool:
 
 
 _HANDLERS = {
-    EventCode.CALLBACK_SCHEDULED: _scheduled,
-    EventCode.CALLBACK_ASSIGNED: _assigned,
-    EventCode.CALLBACK_OUTCOME: _outcome,
-    EventCode.SURVEY_ANSWERED: _answered,
+    CallbackEventCode.CALLBACK_SCHEDULED: _scheduled,
+    CallbackEventCode.CALLBACK_ASSIGNED: _assigned,
+    CallbackEventCode.CALLBACK_OUTCOME: _outcome,
+    SurveyEventCode.SURVEY_ANSWERED: _answered,
 }
 
 

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kefu.core.permissions import VIEW, check_action
 from kefu.reports.access import CENTER, OWN, TEAM, report_scope
 
 REACHED_OUTCOMES = ("accepted", "not_accepted", "new_need")
@@ -26,8 +27,9 @@ class CaseState(models.TextChoices):
 
 
 class FactQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "FactQuerySet":
+    def visible_to(self, user, action: str = VIEW) -> "FactQuerySet":
         """The whole center, the team lead's team's tickets, or the agent's own callbacks and answers."""
+        check_action(action)
         scope = report_scope(user)
         if scope == CENTER:
             return self.all()

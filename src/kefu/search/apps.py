@@ -12,5 +12,5 @@ class SearchConfig(AppConfig):
         from kefu.search.indexing import index_customer, on_ticket_event
         from kefu.tickets.events import listen as listen_tickets
 
-        listen_tickets(on_ticket_event)
+        listen_tickets(self.label, on_ticket_event)
         listen_customers(index_customer)

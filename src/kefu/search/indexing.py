@@ -100,12 +100,13 @@ def index_ticket(ticket_id: int) -> None:
 
 
 def _silent_codes():
+    from kefu.tickets.events import codes_of
     from kefu.tickets.models import EventCode
 
     # Events that change no indexed text, no filter value and no access token (kefu.search.scope.TICKET_FIELDS
-    # change only with CREATED, ASSIGNED and DISPATCHED).
-    return {EventCode.SLA_WARNING, EventCode.SLA_BREACHED, EventCode.SLA_RECOMPUTED, EventCode.ESCALATED,
-            EventCode.PHONE_REVEALED, EventCode.FOLLOW_UP_CREATED, EventCode.FOLLOW_UP_DONE, EventCode.LINKED}
+    # change only with CREATED, ASSIGNED and DISPATCHED): the SLA app's, and these of the ticket app.
+    return {*codes_of("sla"), EventCode.PHONE_REVEALED, EventCode.FOLLOW_UP_CREATED, EventCode.FOLLOW_UP_DONE,
+            EventCode.LINKED}
 
 
 def _rerouting_codes():

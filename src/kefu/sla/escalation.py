@@ -15,9 +15,10 @@ from kefu.accounts.models import User
 from kefu.accounts.roles import Role
 from kefu.core.errors import ServiceError, ValidationFailed
 from kefu.sla import notices, policies
+from kefu.sla.events import SlaEventCode, clock_params, escalated_event, recomputed_event
 from kefu.sla.models import ClockKind, ClockState, EscalationRung, TicketClock
-from kefu.tickets.events import emit, emit_many
-from kefu.tickets.models import EventCode, Ticket
+from kefu.tickets.events import emit_many
+from kefu.tickets.models import Ticket
 
 
 @dataclass(slots=True)
@@ -101,12 +102,12 @@ def _process(clock: Claimed, now: dt.datetime, events: list, memo: dict) -> tupl
         if clock.warned_at is None:
             clock.warned_at = now
             notices.tell([ticket.assignee], kind="sla_warning", ticket=ticket, due=due_text)
-            events.append((ticket, EventCode.SLA_WARNING, {"clock": clock.kind, "due": clock.due_at.isoformat()}))
+            events.append((ticket, SlaEventCode.SLA_WARNING, clock_params(clock)))
         return (_WARNED,)
     if clock.breached_at is None:
         clock.breached_at = clock.due_at
         notices.tell([ticket.assignee], kind="sla_breach", ticket=ticket, due=due_text)
-        events.append((ticket, EventCode.SLA_BREACHED, {"clock": clock.kind, "due": clock.due_at.isoformat()}))
+        events.append((ticket, SlaEventCode.SLA_BREACHED, clock_params(clock)))
     # Only the resolution and callback clocks climb the ladder; a late first reply is reported, not escalated.
     if clock.kind not in (ClockKind.RESOLUTION, ClockKind.CALLBACK):
         return (_OVERDUE, clock.escalation_level, None)
@@ -115,7 +116,7 @@ def _process(clock: Claimed, now: dt.datetime, events: list, memo: dict) -> tupl
         params = run_rung(rungs[clock.escalation_level], ticket, reason=memo["reason"], memo=memo)
         clock.escalation_level += 1
         params.update(clock=clock.kind, level=clock.escalation_level)
-        events.append((ticket, EventCode.ESCALATED, params))
+        events.append((ticket, SlaEventCode.ESCALATED, params))
     more = clock.escalation_level < len(rungs)
     return (_OVERDUE, clock.escalation_level, after[clock.escalation_level] if more else None)
 
@@ -228,28 +229,28 @@ def escalate_ticket(*, actor: User | None, ticket_id: int, reason: str) -> Ticke
     if clock is not None:
         clock.escalation_level = level + 1
         clock.save(update_fields=["escalation_level"])
-    emit(ticket, EventCode.ESCALATED, actor=actor, at=timezone.now(),
-         params={**params, "manual": True, "level": level + 1})
+    escalated_event(ticket=ticket, params={**params, "manual": True, "level": level + 1}, actor=actor,
+                    at=timezone.now())
     return ticket
 
 
-def escalate_major(*, ticket: Ticket, at: dt.datetime | None = None) -> None:
+def do_escalate_major(*, ticket: Ticket, at: dt.datetime | None = None) -> None:
     """A major or sudden event (重要/突发): everyone on the ladder is told at once; nobody waits for a breach."""
     loaded = policies.match(ticket)
     notified: list[int] = []
     for rung in loaded.rungs if loaded else []:
         params = run_rung(rung, ticket, reason=str(_("major or sudden event")), allow_reassign=False)
         notified.extend(params.get("notified", []))
-    emit(ticket, EventCode.ESCALATED, actor=None, at=at or timezone.now(),
-         params={"major": True, "notified": sorted(set(notified))})
+    escalated_event(ticket=ticket, params={"major": True, "notified": sorted(set(notified))}, actor=None,
+                    at=at or timezone.now())
 
 
-def notify_on_duty(ticket: Ticket) -> None:
+def do_notify_on_duty(ticket: Ticket) -> None:
     """Emergency repairs (抢修) go to the people on duty by SMS the moment the ticket exists (SL4)."""
     on_duty = list(User.objects.filter(on_duty=True, is_active=True))
     notices.tell(on_duty, kind="emergency_created", ticket=ticket, sms=True)
 
 
-def note_recomputed(ticket: Ticket, live: list[TicketClock], at: dt.datetime) -> None:
-    emit(ticket, EventCode.SLA_RECOMPUTED, actor=None, at=at,
-         params={"clocks": [{"kind": c.kind, "target": c.target, "due": c.due_at.isoformat()} for c in live]})
+def do_note_recomputed(ticket: Ticket, live: list[TicketClock], at: dt.datetime) -> None:
+    """Record that the ticket's limits moved with its type, priority or customer."""
+    recomputed_event(ticket=ticket, live=live, at=at)

@@ -1,44 +1,39 @@
-"""Keeps every ticket's clocks in step with its events; runs inside the transaction of the ticket change."""
+"""Keeps every ticket's clocks in step with its events; runs inside the transaction of the ticket change.
+
+Registered from SlaConfig.ready() for the ticket codes in CODES only (kefu.tickets.listeners declares the order).
+It calls this app's private `do_*` helpers; the events they write are heard after this listener returns.
+"""
 
 import datetime as dt
 
-from kefu.core.prepared import PreparedInsert, PreparedList, PreparedUpdate
 from kefu.sla import clocks, policies, summary
-from kefu.sla.escalation import escalate_major, note_recomputed, notify_on_duty
+from kefu.sla.escalation import do_escalate_major, do_note_recomputed, do_notify_on_duty
 from kefu.sla.models import LIVE_STATES, ClockKind, ClockState, TicketClock
 from kefu.tickets.lifecycle import DONE_STATUSES, Channel, Status
 from kefu.tickets.models import EventCode, FollowUp, TicketEvent
-from kefu.tickets.services.followups import create_follow_up
+from kefu.tickets.services.followups import do_create_follow_up
 
 CONFIRM_RECEIPT_MINUTES = 240
-# Every ticket created starts its clocks: one INSERT compiled once (kefu.core.prepared), not by the ORM each time.
-_insert_clocks = PreparedInsert(TicketClock)
-# A reply or a status change reads the ticket's live clocks and writes back those it stopped or paused: both
-# compiled once. The write is every column, as Model.save() writes them.
-_live = PreparedList(lambda pk: TicketClock.objects.filter(ticket_id=pk, state__in=LIVE_STATES)
-                     .select_related("policy").order_by("id"), 1)
-_save_clocks = PreparedUpdate(TicketClock, [f.name for f in TicketClock._meta.concrete_fields if not f.primary_key])
-
-# Events this app writes itself, or that change nothing a clock depends on.
-_IGNORED = {EventCode.SLA_WARNING, EventCode.SLA_BREACHED, EventCode.SLA_RECOMPUTED, EventCode.ESCALATED,
-            EventCode.PHONE_REVEALED, EventCode.NOTE_ADDED, EventCode.LINKED, EventCode.FOLLOW_UP_CREATED,
-            EventCode.FOLLOW_UP_DONE, EventCode.CHILD_ADDED, EventCode.PARENT_SET, EventCode.CALLBACK_SCHEDULED,
-            EventCode.CALLBACK_ASSIGNED, EventCode.CALLBACK_OUTCOME, EventCode.FOLLOW_UP_CASE, EventCode.SURVEY_SENT,
-            EventCode.SURVEY_ANSWERED, EventCode.COMPLAINT_RECORDED, EventCode.CLOSE_OVERRIDDEN,
-            EventCode.REFERRED_TO_MANAGER, EventCode.MANAGER_DECIDED, EventCode.MEMO_ASKED, EventCode.MEMO_ANSWERED}
+# The ticket changes a clock can depend on: its creation, its messages, its status and the fields a policy is
+# chosen by. Other apps' events never move a clock.
+CODES = (EventCode.CREATED, EventCode.UPDATED, EventCode.STATUS_CHANGED, EventCode.ASSIGNED, EventCode.DISPATCHED,
+         EventCode.REPLIED, EventCode.CUSTOMER_MESSAGE, EventCode.REOPENED, EventCode.MERGED_INTO,
+         EventCode.MERGED_FROM, EventCode.FIELD_ARRIVED, EventCode.FIELD_COMPLETED)
 _RECOMPUTE_FIELDS = {"ticket_type", "priority", "customer"}
+# Model.save() writes every column; so does the write-back of the clocks a change touched.
+_CLOCK_FIELDS = [f.name for f in TicketClock._meta.concrete_fields if not f.primary_key]
 
 
 def on_ticket_event(ticket, event: TicketEvent) -> None:
-    if event.code in _IGNORED:
-        return
+    """Start, stop, pause, resume or recompute the ticket's clocks for one of its events."""
     at = event.created_at
     if event.code == EventCode.CREATED:
         _on_created(ticket, at)
         return
     if not _may_touch_clocks(event):
         return
-    live = _live.page(ticket.pk, offset=0, limit=1000)
+    live = list(TicketClock.objects.filter(ticket_id=ticket.pk, state__in=LIVE_STATES)
+                .select_related("policy").order_by("id"))
     new: list[TicketClock] = []
     touched: set[TicketClock] = set()
     loaded = policies.match(ticket)
@@ -65,7 +60,7 @@ def on_ticket_event(ticket, event: TicketEvent) -> None:
     elif (event.code == EventCode.UPDATED and loaded and _RECOMPUTE_FIELDS & set(event.params.get("fields", {}))
           and any([clocks.recompute(clock, loaded) for clock in live])):
         touched.update(live)
-        note_recomputed(ticket, live, at)
+        do_note_recomputed(ticket, live, at)
 
     if ticket.status in DONE_STATUSES:
         stop_kind(ClockKind.FIRST_RESPONSE, ClockKind.NEXT_REPLY, ClockKind.RESOLUTION)
@@ -78,12 +73,13 @@ def on_ticket_event(ticket, event: TicketEvent) -> None:
 
     new = [c for c in new if c is not None]
     if new:
-        _insert_clocks.bulk(new)
-    _save_clocks.run(touched)
+        TicketClock.objects.bulk_create(new)
+    if touched:
+        TicketClock.objects.bulk_update(sorted(touched, key=lambda c: c.pk), _CLOCK_FIELDS)
     if new or touched:
         summary.store(ticket, [*live, *new])
     if event.code == EventCode.UPDATED and event.params.get("fields", {}).get("is_major", [False, False])[1]:
-        escalate_major(ticket=ticket, at=at)
+        do_escalate_major(ticket=ticket, at=at)
 
 
 def _may_touch_clocks(event: TicketEvent) -> bool:
@@ -100,8 +96,8 @@ def _confirm_receipt(ticket, event, loaded, at) -> None:
     """After a mail or fax to the customer, someone phones to confirm it arrived (CH3), within 4 working hours."""
     calendar = loaded.calendar if loaded else None
     due = calendar.add_minutes(at, CONFIRM_RECEIPT_MINUTES) if calendar else at + dt.timedelta(hours=4)
-    create_follow_up(ticket=ticket, kind=FollowUp.Kind.CONFIRM_RECEIPT, assignee=event.actor or ticket.assignee,
-                     due_at=due, now=at)
+    do_create_follow_up(ticket=ticket, kind=FollowUp.Kind.CONFIRM_RECEIPT, assignee=event.actor or ticket.assignee,
+                        due_at=due, now=at)
 
 
 def _sync_pause(ticket, live, touched, at) -> None:
@@ -122,14 +118,13 @@ def _sync_pause(ticket, live, touched, at) -> None:
 
 
 def prepare_new_ticket(ticket) -> None:
-    """Before a new ticket's row is written (kefu.tickets.events.prepare_new): the clocks its policy starts, and
-    their summary on the ticket, so that the INSERT carries it. The clocks are written on its CREATED event."""
-    started = _starting(ticket, ticket.created_at)
-    ticket.sla_warn_at, ticket.sla_due_at = summary.of(started)
-    ticket._sla_starting = started
+    """Before a new ticket's row is written (kefu.tickets.events.prepare_new): the summary of the clocks its policy
+    will start, so that the INSERT carries it. The clocks themselves are written on its CREATED event."""
+    ticket.sla_warn_at, ticket.sla_due_at = summary.of(_starting(ticket, ticket.created_at))
 
 
 def _starting(ticket, at) -> list[TicketClock]:
+    """The clocks a new ticket starts (a pure computation: the same on both hooks for the same ticket)."""
     loaded = policies.match(ticket)
     if loaded is None:
         return []
@@ -138,15 +133,12 @@ def _starting(ticket, at) -> list[TicketClock]:
 
 
 def _on_created(ticket, at) -> None:
-    prepared = ticket.__dict__.pop("_sla_starting", None)
-    started = _starting(ticket, at) if prepared is None else prepared
+    started = _starting(ticket, at)
     if started:
-        for clock in started:
-            clock.ticket_id = ticket.pk  # made before the ticket had one
-        _insert_clocks.bulk(started)
-        if prepared is None:  # a ticket created without prepare_new (none today): its summary goes on now
+        TicketClock.objects.bulk_create(started)
+        if summary.of(started) != (ticket.sla_warn_at, ticket.sla_due_at):  # made around create_ticket()
             summary.store(ticket, started)
     if ticket.ticket_type.is_emergency:
-        notify_on_duty(ticket)
+        do_notify_on_duty(ticket)
     if ticket.is_major:
-        escalate_major(ticket=ticket, at=at)
+        do_escalate_major(ticket=ticket, at=at)

@@ -13,15 +13,12 @@ change's transaction. The sweeper's stamps never move it (a breach is stamped at
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db import connection
-from django.db.models import Q
+from django.db.models import Case, F, Min, OuterRef, Q, Subquery, When
 
-from kefu.core.prepared import PreparedUpdate
 from kefu.sla.models import LIVE_STATES, TicketClock
 from kefu.tickets.models import Ticket
 
 AT_RISK, BREACHED = "at_risk", "breached"
-_store = PreparedUpdate(Ticket, ["sla_warn_at", "sla_due_at"])
 
 
 def overdue_at(clock: TicketClock) -> dt.datetime:
@@ -40,28 +37,27 @@ def store(ticket: Ticket, clocks: Iterable[TicketClock]) -> None:
 
     A direct UPDATE: it is no edit of the ticket (no version, no event), only a copy of its clocks."""
     ticket.sla_warn_at, ticket.sla_due_at = of(clocks)
-    _store.run([ticket])
+    Ticket.objects.filter(pk=ticket.pk).update(sla_warn_at=ticket.sla_warn_at, sla_due_at=ticket.sla_due_at)
+
+
+def _live_min(expression) -> Subquery:
+    live = TicketClock.objects.filter(ticket_id=OuterRef("pk"), state__in=LIVE_STATES).order_by()
+    return Subquery(live.values("ticket_id").annotate(m=Min(expression)).values("m")[:1])
 
 
 def refresh(ticket_ids: Iterable[int] | None = None) -> int:
     """Recompute the summary from the clock rows, for these tickets or all of them: one set-based UPDATE.
 
     For data written around the services (migrations, benchmark loaders) and for repairs; rows count."""
-    live = ", ".join(f"'{state}'" for state in LIVE_STATES)  # constants, see kefu.core.sql
-    clocks = f"FROM sla_ticketclock c WHERE c.ticket_id = tickets_ticket.id AND c.state IN ({live})"
-    sql = (f"UPDATE tickets_ticket SET sla_warn_at = (SELECT MIN(c.warn_at) {clocks}), "  # noqa: S608
-           f"sla_due_at = (SELECT MIN(CASE WHEN c.breached_at IS NOT NULL AND c.breached_at < c.due_at "
-           f"THEN c.breached_at ELSE c.due_at END) {clocks})")
-    params: list = []
+    tickets = Ticket.objects.all()
     if ticket_ids is not None:
         ids = [int(pk) for pk in ticket_ids]
         if not ids:
             return 0
-        sql += f" WHERE id IN ({', '.join(['%s'] * len(ids))})"
-        params = ids
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.rowcount
+        tickets = tickets.filter(pk__in=ids)
+    overdue = Case(When(breached_at__isnull=False, breached_at__lt=F("due_at"), then=F("breached_at")),
+                   default=F("due_at"))
+    return tickets.update(sla_warn_at=_live_min("warn_at"), sla_due_at=_live_min(overdue))
 
 
 def state_q(state: str, now: dt.datetime) -> Q:

@@ -2,8 +2,8 @@
 
 from django.utils.translation import gettext as _
 
+from kefu.surveys.events import SurveyEventCode
 from kefu.surveys.models import InviteChannel, Via
-from kefu.tickets.models import EventCode
 from kefu.tickets.timeline import describe
 
 
@@ -11,7 +11,7 @@ def _label(choices, value) -> str:
     return str(choices(value).label) if value in choices.values else str(value or "")
 
 
-@describe(EventCode.SURVEY_ANSWERED)
+@describe(SurveyEventCode.SURVEY_ANSWERED)
 def _answered(event, names) -> str:
     p = event.params
     parts = [_label(Via, p.get("via"))]
@@ -24,6 +24,6 @@ def _answered(event, names) -> str:
     return "，".join(part for part in parts if part)
 
 
-@describe(EventCode.SURVEY_SENT)
+@describe(SurveyEventCode.SURVEY_SENT)
 def _sent(event, names) -> str:
     return _("link sent by %(channel)s") % {"channel": _label(InviteChannel, event.params.get("channel"))}

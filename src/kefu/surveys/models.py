@@ -8,6 +8,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kefu.accounts.roles import Role
+from kefu.core.permissions import VIEW, check_action
 
 
 def _english() -> bool:
@@ -48,8 +49,9 @@ def is_designer(user) -> bool:
 
 
 class QuestionnaireQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "QuestionnaireQuerySet":
+    def visible_to(self, user, action: str = VIEW) -> "QuestionnaireQuerySet":
         """Designers see every questionnaire; other staff the active ones (to take them); anonymous none."""
+        check_action(action)
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
         if is_designer(user):
@@ -146,8 +148,9 @@ class Question(models.Model):
 
 
 class ResponseQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "ResponseQuerySet":
+    def visible_to(self, user, action: str = VIEW) -> "ResponseQuerySet":
         """Designers and QA read every response; other staff the ones they took themselves."""
+        check_action(action)
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
         if is_designer(user) or user.role == Role.QA_INSPECTOR:

@@ -15,6 +15,7 @@ from kefu.accounts.models import User
 from kefu.audit.models import AuditAction
 from kefu.audit.services import record
 from kefu.core.errors import Conflict, Forbidden, NotFound, ServiceError, ValidationFailed
+from kefu.surveys.events import survey_answered_event, survey_sent_event
 from kefu.surveys.models import (
     Answer,
     Invitation,
@@ -28,8 +29,7 @@ from kefu.surveys.models import (
     is_designer,
 )
 from kefu.surveys.validation import QuestionnaireInput, clean_answers, clean_questionnaire, shape
-from kefu.tickets.events import emit
-from kefu.tickets.models import EventCode, Ticket
+from kefu.tickets.models import Ticket
 from kefu.tickets.services.common import load_ticket, require_handler
 
 
@@ -186,9 +186,8 @@ def _store(*, questionnaire: Questionnaire, questions: list[Question], cleaned: 
     Answer.objects.bulk_create(_answer_rows(response, questions, cleaned))
     if ticket is not None:
         # Appending a survey answer overwrites nothing on the ticket: no version bump, like a follow-up.
-        emit(ticket, EventCode.SURVEY_ANSWERED, actor=actor, at=at,
-             params={"response": response.pk, "questionnaire": questionnaire.pk, "via": via, "csat": csat,
-                     "nps": nps, "agent": ticket.assignee_id})
+        survey_answered_event(ticket=ticket, response=response, questionnaire=questionnaire, via=via, csat=csat,
+                              nps=nps, actor=actor, at=at)
     return response
 
 
@@ -276,8 +275,8 @@ def send_invitation(*, actor: User | None, questionnaire_id: int, ticket_id: int
     invitation.token, invitation.url = token, link_for(token)
     if channel != InviteChannel.CHAT:
         _queue_message(ticket, channel, invitation.url, days, at)
-    emit(ticket, EventCode.SURVEY_SENT, actor=actor, at=at,
-         params={"invitation": invitation.pk, "questionnaire": questionnaire.pk, "channel": channel})
+    survey_sent_event(ticket=ticket, invitation=invitation, questionnaire=questionnaire, channel=channel,
+                      actor=actor, at=at)
     return invitation
 
 

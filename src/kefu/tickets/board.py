@@ -22,10 +22,11 @@ from django.utils import timezone
 
 from kefu.accounts.models import Team, User
 from kefu.core.sql import LiteralIn
-from kefu.tickets.models import EventCode, Ticket, TicketEvent
+from kefu.tickets.models import Ticket, TicketEvent
 
 ESCALATION_LIMIT = 20
-ESCALATED = (EventCode.ESCALATED.value,)  # the condition of the event_escalated index
+# The SLA app's escalation code (kefu.sla.events.SlaEventCode.ESCALATED), as the event_escalated index names it.
+ESCALATED = ("escalated",)
 UNASSIGNED_FIELDS = ("title", "priority", "version", "created_at", "is_open", "assignee_id", "ticket_type", "team",
                      "ticket_type__code", "ticket_type__name", "ticket_type__name_en", "team__name")
 LIST_LIMIT = 50

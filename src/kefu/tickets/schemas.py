@@ -6,8 +6,9 @@ from ninja import Field, Schema
 
 from kefu.api.schemas import TeamRef, UserRef, team_ref, user_ref
 from kefu.core.pii import mask_phone
+from kefu.tickets import events
 from kefu.tickets.lifecycle import Channel, Priority, Status
-from kefu.tickets.models import EventCode, Ticket
+from kefu.tickets.models import Ticket
 
 
 class TicketCreateIn(Schema):
@@ -255,7 +256,7 @@ def ticket_out(ticket: Ticket) -> dict:
 def timeline_entry(event, messages: dict) -> dict:
     message = messages.get(event.params.get("message")) if "message" in event.params else None
     return {
-        "version": event.version, "code": event.code, "label": str(EventCode(event.code).label),
+        "version": event.version, "code": event.code, "label": events.label(event.code),
         "params": event.params, "actor": user_ref(event.actor), "at": event.created_at,
         "message_kind": message.kind if message else None, "message_body": message.body if message else None,
     }

@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from kefu.accounts.models import Team, User
+from kefu.tickets import events as ticket_events
 from kefu.tickets.lifecycle import Status
 from kefu.tickets.models import ComplaintRecord, EventCode, Ticket, TicketEvent, TicketMessage
 
@@ -84,6 +85,14 @@ def describe(code: str):
     return register
 
 
+def reason_and_notified(p: dict, names: _Names) -> str:
+    """The reason of a change and who was told of it (reopening here, escalation in kefu.sla.timeline)."""
+    text = p.get("reason", "")
+    if p.get("notified"):
+        text += " " + _("notified %(names)s") % {"names": "、".join(names.user(u) for u in p["notified"])}
+    return text.strip()
+
+
 def _detail(e: TicketEvent, names: _Names) -> str:
     p = e.params
     code = e.code
@@ -100,17 +109,12 @@ def _detail(e: TicketEvent, names: _Names) -> str:
         if p.get("from"):
             text += "，" + _("appointment %(start)s – %(end)s") % {"start": _when(p["from"]), "end": _when(p["until"])}
         return text + (f"：{p['note']}" if p.get("note") else "")
-    if code in (EventCode.REOPENED, EventCode.ESCALATED):
-        text = p.get("reason", "")
-        if p.get("notified"):
-            text += " " + _("notified %(names)s") % {"names": "、".join(names.user(u) for u in p["notified"])}
-        return text.strip()
+    if code == EventCode.REOPENED:
+        return reason_and_notified(p, names)
     if code in (EventCode.LINKED, EventCode.MERGED_INTO, EventCode.MERGED_FROM, EventCode.PARENT_SET,
                 EventCode.CHILD_ADDED):
         other = p.get("other") or p.get("into") or p.get("source") or p.get("parent") or p.get("child")
         return f"#{other}" if other else ""
-    if code in (EventCode.SLA_WARNING, EventCode.SLA_BREACHED):
-        return str(p.get("kind", ""))
     if code == EventCode.UPDATED:
         return "、".join(_field_label(name) for name in sorted(p.get("fields") or {}))
     if code == EventCode.FIELD_ARRIVED:
@@ -131,6 +135,6 @@ def _detail(e: TicketEvent, names: _Names) -> str:
 def timeline(events: list[TicketEvent], messages: dict[int, TicketMessage]) -> list[Entry]:
     """Events oldest first, each with its readable label and detail and the message it carries, if any."""
     names = _Names(events)
-    return [Entry(event=e, label=str(EventCode(e.code).label) if e.code in EventCode.values else e.code,
+    return [Entry(event=e, label=ticket_events.label(e.code),
                   detail=_detail(e, names), message=messages.get(e.params.get("message")))
             for e in events]

@@ -11,6 +11,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from kefu.accounts.roles import CAN_HANDLE_TICKETS, CAN_MANAGE_KNOWLEDGE, CAN_SUPERVISE, Role
+from kefu.packs import is_enabled
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,7 @@ class NavItem:
     label: str | Promise
     allowed: Callable[[object], bool]
     key: str = ""  # an access key (Alt+key) for the keyboard-only agent
+    pack: str = ""  # an industry pack's code: the entry is hidden while that pack is switched off
 
 
 def _reads_reports(user) -> bool:
@@ -54,6 +56,7 @@ NAV: list[NavItem] = [
     NavItem("campaigns:index", _("Campaigns"), lambda u: u.role in CAN_SUPERVISE),
     NavItem("campaigns:mine", _("My calls"), _handles),
     NavItem("reports:callbacks", _("Callback report"), _reads_reports),
+    NavItem("packs:settings", _("Industry packs"), lambda u: u.role == Role.ADMIN),
 ]
 
 
@@ -63,7 +66,7 @@ def nav_for(request) -> list[dict]:
         return []
     items = []
     for item in NAV:
-        if not item.allowed(user):
+        if not item.allowed(user) or (item.pack and not is_enabled(item.pack)):
             continue
         try:
             url = reverse(item.url_name)

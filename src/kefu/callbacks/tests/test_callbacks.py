@@ -6,10 +6,12 @@ import pytest
 from django.utils import timezone
 
 from kefu.callbacks import services
+from kefu.callbacks.events import CallbackEventCode
 from kefu.callbacks.models import CallbackRule, CallbackTask
 from kefu.callbacks.services import FollowUpCase, OutcomeInput
 from kefu.callbacks.tests.conftest import MONDAY
 from kefu.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from kefu.sla.events import SlaEventCode
 from kefu.sla.models import TicketClock
 from kefu.tickets import services as tickets
 from kefu.tickets.models import EventCode, Ticket, TicketLink
@@ -46,7 +48,7 @@ def test_resolving_a_repair_schedules_a_callback_due_by_the_sla_target(world, re
     # The same deadline as the ticket's SLA callback clock: the policy's target on the policy's calendar.
     clock = TicketClock.objects.get(ticket=ticket, kind="callback")
     assert task.due_at == clock.due_at and task.due_at > ticket.resolved_at + dt.timedelta(hours=8)
-    [scheduled] = events(ticket, EventCode.CALLBACK_SCHEDULED)
+    [scheduled] = events(ticket, CallbackEventCode.CALLBACK_SCHEDULED)
     assert scheduled["task"] == task.pk and scheduled["attempt"] == 1 and scheduled["reason"] == "resolved"
     assert dt.datetime.fromisoformat(scheduled["due"]) == task.due_at
 
@@ -76,7 +78,8 @@ def test_pull_gives_the_most_urgent_task_of_the_team_once(world, resolve):
     assert pulled(world, world.handler).ticket_id == second.pk
     assert pulled(world, world.lead) is None
     assert pulled(world, world.agent_b) is None  # team B's agent does not get team A's calls
-    assert events(first, EventCode.CALLBACK_ASSIGNED) == [{"task": task.pk, "agent": world.agent.pk, "pulled": True}]
+    assert events(first, CallbackEventCode.CALLBACK_ASSIGNED) == [
+        {"task": task.pk, "agent": world.agent.pk, "pulled": True}]
 
 
 def test_roles_that_do_not_call_cannot_pull(world, resolve):
@@ -93,7 +96,7 @@ def test_accepted_closes_the_ticket_and_records_the_outcome(world, resolve):
     outcome(world, task, "accepted", note="客户表示满意")
     ticket.refresh_from_db()
     assert ticket.status == "closed" and not ticket.is_open
-    [done] = events(ticket, EventCode.CALLBACK_OUTCOME)
+    [done] = events(ticket, CallbackEventCode.CALLBACK_OUTCOME)
     assert done == {"task": task.pk, "case": task.pk, "outcome": "accepted", "attempt": 1, "on_time": True,
                     "agent": world.agent.pk}
     with pytest.raises(ValidationFailed) as err:
@@ -105,7 +108,7 @@ def test_late_callback_is_recorded_as_not_on_time(world, resolve):
     ticket = resolve()
     task = pulled(world)
     outcome(world, task, "accepted", now=task.due_at + dt.timedelta(minutes=1))
-    assert events(ticket, EventCode.CALLBACK_OUTCOME)[0]["on_time"] is False
+    assert events(ticket, CallbackEventCode.CALLBACK_OUTCOME)[0]["on_time"] is False
 
 
 def test_not_accepted_is_called_again_later_by_another_agent(world, resolve):
@@ -153,7 +156,7 @@ def test_not_accepted_complaint_is_reopened_escalated_and_next_called_by_someone
     ticket.refresh_from_db()
     assert ticket.status == "in_progress" and ticket.is_open
     codes = list(ticket.events.order_by("id").values_list("code", flat=True))
-    assert codes[-2:] == [EventCode.REOPENED, EventCode.ESCALATED]
+    assert codes[-2:] == [EventCode.REOPENED, SlaEventCode.ESCALATED]
     assert not CallbackTask.objects.filter(ticket=ticket, state="open").exists()
     ticket = tickets.transition_ticket(actor=world.agent, ticket_id=ticket.pk, version=ticket.version, to="resolved",
                                        now=LATER + dt.timedelta(hours=1))
@@ -193,7 +196,7 @@ def test_new_need_without_an_answer_becomes_a_follow_up_case_for_the_team_lead(w
     case = Ticket.objects.exclude(pk=ticket.pk).get(title="客户要求更换表位")
     assert case.assignee == world.lead and case.customer_id == world.customer.pk and case.team_id == world.team_a.pk
     assert TicketLink.objects.filter(source=case, target=ticket, kind="follow_up").exists()
-    assert events(ticket, EventCode.FOLLOW_UP_CASE) == [{"other": case.pk, "task": task.pk}]
+    assert events(ticket, CallbackEventCode.FOLLOW_UP_CASE) == [{"other": case.pk, "task": task.pk}]
     assert Ticket.objects.get(pk=ticket.pk).status == "closed"
 
 
@@ -209,7 +212,7 @@ def test_unreachable_is_retried_then_the_team_lead_approves_closing(world, resol
     outcome(world, task, "unreachable", now=now, note="三次无人接听")
     task.refresh_from_db()
     assert task.state == "awaiting_approval"
-    assert [e["outcome"] for e in events(ticket, EventCode.CALLBACK_OUTCOME)] == ["unreachable", "unreachable"]
+    assert [e["outcome"] for e in events(ticket, CallbackEventCode.CALLBACK_OUTCOME)] == ["unreachable", "unreachable"]
     with pytest.raises(Forbidden):
         services.decide_unreachable(actor=world.agent, task_id=task.pk, version=task.version, approve=True,
                                     reason="x")
@@ -220,7 +223,7 @@ def test_unreachable_is_retried_then_the_team_lead_approves_closing(world, resol
                                 reason="三次未接通，号码有效")
     ticket.refresh_from_db()
     assert ticket.status == "closed"
-    last = events(ticket, EventCode.CALLBACK_OUTCOME)[-1]
+    last = events(ticket, CallbackEventCode.CALLBACK_OUTCOME)[-1]
     assert last["outcome"] == "closed_unreachable" and last["agent"] == world.agent.pk  # who called, not the lead
 
 
@@ -257,7 +260,7 @@ def test_reopening_the_ticket_cancels_its_pending_callback(world, resolve):
     tickets.reopen_ticket(actor=world.agent, ticket_id=ticket.pk, version=ticket.version, reason="客户来电说又坏了")
     task.refresh_from_db()
     assert task.state == "cancelled" and task.outcome == "cancelled"
-    assert events(ticket, EventCode.CALLBACK_OUTCOME)[-1]["outcome"] == "cancelled"
+    assert events(ticket, CallbackEventCode.CALLBACK_OUTCOME)[-1]["outcome"] == "cancelled"
 
 
 def test_another_agents_task_cannot_be_recorded_and_other_teams_cannot_see_it(world, resolve):

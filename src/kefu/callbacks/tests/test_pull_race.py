@@ -5,12 +5,13 @@ import datetime as dt
 import pytest
 
 from kefu.accounts.services import create_user
+from kefu.callbacks.events import CallbackEventCode
 from kefu.callbacks.models import CallbackTask
 from kefu.callbacks.services import pull_next
 from kefu.callbacks.tests.conftest import MONDAY
 from kefu.testing import at_once, build_world
 from kefu.tickets import services
-from kefu.tickets.models import EventCode, TicketEvent
+from kefu.tickets.models import TicketEvent
 
 AGENTS = 4
 TASKS = 10
@@ -39,4 +40,4 @@ def test_agents_pulling_at_once_each_get_different_tasks():
     assert CallbackTask.objects.filter(assignee__isnull=True).count() == 0
     owners = dict(CallbackTask.objects.values_list("pk", "assignee_id"))
     assert all(owners[pk] == agent for agent, pks in got.items() for pk in pks)
-    assert TicketEvent.objects.filter(code=EventCode.CALLBACK_ASSIGNED).count() == TASKS
+    assert TicketEvent.objects.filter(code=CallbackEventCode.CALLBACK_ASSIGNED).count() == TASKS

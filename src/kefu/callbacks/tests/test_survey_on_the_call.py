@@ -5,10 +5,10 @@ import pytest
 from kefu.callbacks.models import CallbackTask
 from kefu.callbacks.services import OutcomeInput, SurveyAnswers, pull_next, record_outcome
 from kefu.core.errors import ValidationFailed
+from kefu.surveys.events import SurveyEventCode
 from kefu.surveys.models import Response
 from kefu.surveys.services import create_questionnaire
 from kefu.surveys.tests.conftest import good_answers, ids, questionnaire_input
-from kefu.tickets.models import EventCode
 
 
 @pytest.fixture
@@ -21,7 +21,7 @@ def test_survey_answers_are_stored_with_the_accepted_outcome(world, resolve, sur
     task = pull_next(actor=world.agent)
     record_outcome(actor=world.agent, task_id=task.pk, version=task.version, data=OutcomeInput(
         outcome="accepted", survey=SurveyAnswers(questionnaire_id=survey.pk, answers=good_answers(survey, 4, 10))))
-    answered = ticket.events.get(code=EventCode.SURVEY_ANSWERED).params
+    answered = ticket.events.get(code=SurveyEventCode.SURVEY_ANSWERED).params
     assert answered["via"] == "callback" and (answered["csat"], answered["nps"]) == (4, 10)
     assert answered["agent"] == world.agent.pk
     assert Response.objects.get().ticket_id == ticket.pk

@@ -10,8 +10,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from kefu.callbacks.events import CallbackEventCode
+from kefu.surveys.events import SurveyEventCode
 from kefu.tickets.events import emit
-from kefu.tickets.models import EventCode
 
 CST = ZoneInfo("Asia/Shanghai")
 UTC = ZoneInfo("UTC")
@@ -29,20 +30,20 @@ class Callbacks:
         self.world = world
 
     def schedule(self, ticket, task, due, *, attempt=1, reason="resolved", when=None):
-        return emit(ticket, EventCode.CALLBACK_SCHEDULED, actor=None, at=when or due, params={
+        return emit(ticket, CallbackEventCode.CALLBACK_SCHEDULED, actor=None, at=when or due, params={
             "task": task, "due": due.isoformat(), "scheduled_for": None, "attempt": attempt, "reason": reason})
 
     def assign(self, ticket, task, agent, when):
-        return emit(ticket, EventCode.CALLBACK_ASSIGNED, actor=self.world.lead, at=when,
+        return emit(ticket, CallbackEventCode.CALLBACK_ASSIGNED, actor=self.world.lead, at=when,
                     params={"task": task, "agent": agent.pk, "pulled": False})
 
     def outcome(self, ticket, task, outcome, when, *, agent, attempt=1, on_time=True):
-        return emit(ticket, EventCode.CALLBACK_OUTCOME, actor=agent, at=when, params={
+        return emit(ticket, CallbackEventCode.CALLBACK_OUTCOME, actor=agent, at=when, params={
             "task": task, "outcome": outcome, "attempt": attempt, "on_time": on_time,
             "agent": agent.pk if agent else None})
 
     def answer(self, ticket, response, when, *, csat, nps, agent, via="callback"):
-        return emit(ticket, EventCode.SURVEY_ANSWERED, actor=None, at=when, params={
+        return emit(ticket, SurveyEventCode.SURVEY_ANSWERED, actor=None, at=when, params={
             "response": response, "questionnaire": 1, "via": via, "csat": csat, "nps": nps,
             "agent": agent.pk if agent else None})
 

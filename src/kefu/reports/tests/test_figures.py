@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from kefu.callbacks.events import CallbackEventCode
 from kefu.core.errors import ValidationFailed
 from kefu.reports.selectors import callback_report, row_out
 from kefu.reports.tests.conftest import NOW, at
@@ -130,12 +131,11 @@ def test_an_attempt_joins_the_case_its_params_name(world):
     from kefu.reports.models import CallbackAttempt
     from kefu.reports.tests.conftest import Callbacks
     from kefu.tickets.events import emit
-    from kefu.tickets.models import EventCode
 
     ticket, cb = world.ticket(now=at(3, 1)), Callbacks(world)
     cb.schedule(ticket, 1, at(3, 2))
     cb.schedule(ticket, 2, at(3, 3))
-    emit(ticket, EventCode.CALLBACK_SCHEDULED, actor=None, at=at(3, 4), params={
+    emit(ticket, CallbackEventCode.CALLBACK_SCHEDULED, actor=None, at=at(3, 4), params={
         "task": 3, "case": 1, "due": at(3, 4).isoformat(), "attempt": 2, "reason": "unreachable"})
     cb.schedule(ticket, 4, at(3, 5), attempt=2, reason="not_convenient")
     cases = dict(CallbackAttempt.objects.values_list("task", "case__first_task"))

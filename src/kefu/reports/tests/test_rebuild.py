@@ -7,11 +7,12 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.forms.models import model_to_dict
 
+from kefu.callbacks.events import CallbackEventCode
 from kefu.reports.models import CallbackAttempt, CallbackCase, CaseState, SurveyAnswer
 from kefu.reports.services import rebuild_facts
 from kefu.reports.tests.conftest import at
+from kefu.surveys.events import SurveyEventCode
 from kefu.tickets.events import emit
-from kefu.tickets.models import EventCode
 
 
 def snapshot() -> dict:
@@ -68,9 +69,9 @@ def test_rebuild_since_recomputes_only_tickets_with_later_events_but_all_their_e
 
 def test_malformed_params_are_skipped_and_do_not_break_the_change(world):
     ticket = world.ticket()
-    emit(ticket, EventCode.CALLBACK_SCHEDULED, actor=None, at=at(3, 1), params={"task": "x"})
-    emit(ticket, EventCode.CALLBACK_OUTCOME, actor=None, at=at(3, 1), params={"task": 7, "outcome": "maybe"})
-    emit(ticket, EventCode.SURVEY_ANSWERED, actor=None, at=at(3, 1),
+    emit(ticket, CallbackEventCode.CALLBACK_SCHEDULED, actor=None, at=at(3, 1), params={"task": "x"})
+    emit(ticket, CallbackEventCode.CALLBACK_OUTCOME, actor=None, at=at(3, 1), params={"task": 7, "outcome": "maybe"})
+    emit(ticket, SurveyEventCode.SURVEY_ANSWERED, actor=None, at=at(3, 1),
          params={"response": 5, "csat": 9, "nps": -1, "agent": True})
     assert CallbackCase.objects.count() == CallbackAttempt.objects.count() == 0
     answer = SurveyAnswer.objects.get()
@@ -79,9 +80,9 @@ def test_malformed_params_are_skipped_and_do_not_break_the_change(world):
 
 def test_an_outcome_without_an_assignment_belongs_to_the_param_agent_then_the_actor(world):
     ticket = world.ticket()
-    emit(ticket, EventCode.CALLBACK_SCHEDULED, actor=None, at=at(3, 1),
+    emit(ticket, CallbackEventCode.CALLBACK_SCHEDULED, actor=None, at=at(3, 1),
          params={"task": 1, "due": at(3, 2).isoformat(), "attempt": 1, "reason": "resolved"})
-    emit(ticket, EventCode.CALLBACK_OUTCOME, actor=world.agent_b, at=at(3, 1, 12),
+    emit(ticket, CallbackEventCode.CALLBACK_OUTCOME, actor=world.agent_b, at=at(3, 1, 12),
          params={"task": 1, "outcome": "accepted", "attempt": 1, "on_time": True, "agent": None})
     assert CallbackCase.objects.get().agent_id == world.agent_b.pk
 

@@ -1,10 +1,10 @@
 """Each ticket's clocks follow its life: started, met, paused and resumed, recomputed, stopped (SL1, SL2)."""
 
+from kefu.sla.events import SlaEventCode
 from kefu.sla.models import ClockState, TicketClock
 from kefu.sla.selectors import clocks_for
 from kefu.sla.tests.conftest import at
 from kefu.tickets import services
-from kefu.tickets.models import EventCode
 
 
 def clocks(ticket):
@@ -62,7 +62,7 @@ def test_priority_or_customer_change_recomputes(world, monday):
     ticket = services.update_ticket(actor=world.agent, ticket_id=ticket.pk, version=ticket.version,
                                     changes={"customer_id": world.customer.pk}, now=at("2026-11-23T09:30"))
     assert clocks(ticket)["resolution"].due_at == at("2026-11-24T18:00")
-    assert ticket.events.filter(code=EventCode.SLA_RECOMPUTED).count() == 1
+    assert ticket.events.filter(code=SlaEventCode.SLA_RECOMPUTED).count() == 1
 
 
 def test_resolve_starts_callback_and_close_stops_everything(world, monday):

@@ -5,6 +5,7 @@ import pytest
 from kefu.accounts.services import create_user
 from kefu.notify.models import Notification
 from kefu.sla.escalation import sweep
+from kefu.sla.events import SlaEventCode
 from kefu.sla.models import TicketClock
 from kefu.sla.tests.conftest import at
 from kefu.tickets import services
@@ -27,31 +28,31 @@ def test_warning_then_breach_then_ladder(world, assigned, settings):
     # 3 working days from Monday 09:00 end Thursday 18:00: 4 open days (1920 min); 75% is Wednesday 18:00.
     assert resolution.warn_at == at("2026-11-25T18:00")
     sweep(now=at("2026-11-23T11:59"))
-    assert EventCode.SLA_WARNING not in codes(assigned)
+    assert SlaEventCode.SLA_WARNING not in codes(assigned)
     sweep(now=at("2026-11-23T12:00"))  # first response: 75% of 4 working hours
-    assert codes(assigned).count(EventCode.SLA_WARNING) == 1
+    assert codes(assigned).count(SlaEventCode.SLA_WARNING) == 1
     sweep(now=at("2026-11-23T14:01"))
-    first = assigned.events.get(code=EventCode.SLA_BREACHED)
+    first = assigned.events.get(code=SlaEventCode.SLA_BREACHED)
     assert first.params["clock"] == "first_response"
-    assert EventCode.ESCALATED not in codes(assigned)  # a late first reply is reported, not escalated
+    assert SlaEventCode.ESCALATED not in codes(assigned)  # a late first reply is reported, not escalated
 
     sweep(now=at("2026-11-25T18:01"))
-    assert codes(assigned).count(EventCode.SLA_WARNING) == 2
+    assert codes(assigned).count(SlaEventCode.SLA_WARNING) == 2
     assert Notification.objects.filter(recipient=world.agent, kind="sla_warning").count() == 2
     assert Notification.objects.filter(recipient=world.agent, kind="sla_breach").count() == 1
 
     sweep(now=at("2026-11-26T18:01"))  # resolution breached; rung 0 (team lead, no delay) runs at once
-    breached = assigned.events.filter(code=EventCode.SLA_BREACHED, params__clock="resolution")
+    breached = assigned.events.filter(code=SlaEventCode.SLA_BREACHED, params__clock="resolution")
     assert breached.count() == 1
-    escalated = assigned.events.filter(code=EventCode.ESCALATED).order_by("id")
+    escalated = assigned.events.filter(code=SlaEventCode.ESCALATED).order_by("id")
     assert [e.params["level"] for e in escalated] == [1]
     assert escalated[0].params["notified"] == [world.lead.pk]
     assert Notification.objects.filter(recipient=world.lead, kind="escalation").count() == 1
 
     sweep(now=at("2026-11-27T00:00"))  # supervisor rung waits 480 minutes after the breach
-    assert assigned.events.filter(code=EventCode.ESCALATED).count() == 1
+    assert assigned.events.filter(code=SlaEventCode.ESCALATED).count() == 1
     sweep(now=at("2026-11-27T02:01"))
-    last = assigned.events.filter(code=EventCode.ESCALATED).order_by("-id").first()
+    last = assigned.events.filter(code=SlaEventCode.ESCALATED).order_by("-id").first()
     assert last.params["level"] == 2 and last.params["notified"] == [world.supervisor.pk]
     assert TicketClock.objects.get(pk=resolution.pk).next_check_at is None  # top of the ladder
 
@@ -68,9 +69,9 @@ def test_resolved_ticket_is_not_escalated(world, assigned):
                                to="resolved", now=at("2026-11-24T10:00"))
     sweep(now=at("2026-11-30T10:00"))
     # The resolution clock was met; only the callback clock (started at resolution, 2 working days) is late.
-    climbed = assigned.events.filter(code=EventCode.ESCALATED)
+    climbed = assigned.events.filter(code=SlaEventCode.ESCALATED)
     assert {e.params["clock"] for e in climbed} == {"callback"}
-    assert not assigned.events.filter(code=EventCode.SLA_BREACHED, params__clock="resolution").exists()
+    assert not assigned.events.filter(code=SlaEventCode.SLA_BREACHED, params__clock="resolution").exists()
 
 
 def test_complaint_ladder_reassigns_to_the_complaint_queue(world, monday):
@@ -91,7 +92,7 @@ def test_manual_escalation_runs_the_next_rung_now(world, assigned, api):
     response = api.as_user(world, world.agent).post(f"/sla/tickets/{assigned.pk}/escalate",
                                                     {"reason": "客户情绪激动，要求班长处理"})
     assert response.status_code == 200
-    event = assigned.events.get(code=EventCode.ESCALATED)
+    event = assigned.events.get(code=SlaEventCode.ESCALATED)
     assert event.params["manual"] and event.params["notified"] == [world.lead.pk]
     assert event.actor == world.agent
     again = api.post(f"/sla/tickets/{assigned.pk}/escalate", {"reason": "再次升级"})
@@ -105,7 +106,7 @@ def test_manual_escalation_runs_the_next_rung_now(world, assigned, api):
 def test_major_event_tells_the_whole_ladder_at_once(world, assigned):
     services.update_ticket(actor=world.agent, ticket_id=assigned.pk, version=assigned.version,
                            changes={"is_major": True})
-    event = assigned.events.get(code=EventCode.ESCALATED)
+    event = assigned.events.get(code=SlaEventCode.ESCALATED)
     assert event.params["major"] and set(event.params["notified"]) == {world.lead.pk, world.supervisor.pk}
 
 

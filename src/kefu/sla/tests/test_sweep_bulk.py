@@ -8,10 +8,11 @@ from django.test.utils import CaptureQueriesContext
 from kefu.accounts.models import User
 from kefu.notify.models import Notification
 from kefu.sla.escalation import sweep
+from kefu.sla.events import SlaEventCode
 from kefu.sla.models import EscalationRung, TicketClock
 from kefu.sla.tests.conftest import at
 from kefu.tickets import services
-from kefu.tickets.models import EventCode, TicketEvent
+from kefu.tickets.models import TicketEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -37,9 +38,9 @@ def test_each_breach_gets_its_events_and_notices_and_a_rerun_adds_nothing(world,
     tickets = _tickets(world, monday, 4)
     assert sweep(now=BREACHED)["claimed"] == 8  # first response and resolution of each
     for ticket in tickets:
-        breached = ticket.events.filter(code=EventCode.SLA_BREACHED)
+        breached = ticket.events.filter(code=SlaEventCode.SLA_BREACHED)
         assert sorted(e.params["clock"] for e in breached) == ["first_response", "resolution"]
-        escalated = ticket.events.get(code=EventCode.ESCALATED)
+        escalated = ticket.events.get(code=SlaEventCode.ESCALATED)
         assert (escalated.params["level"], escalated.params["notified"]) == (1, [world.lead.pk])
         assert Notification.objects.filter(ticket=ticket, recipient=world.agent, kind="sla_breach").count() == 2
         assert Notification.objects.filter(ticket=ticket, recipient=world.lead, kind="escalation").count() == 1
@@ -87,7 +88,7 @@ def test_the_complaint_queue_is_told_of_each_reassigned_ticket_and_looked_up_onc
     for complaint in complaints:
         complaint.refresh_from_db()
         assert (complaint.team_id, complaint.assignee_id) == (world.team_a.pk, None)
-        reassigned = complaint.events.get(code=EventCode.ESCALATED, params__step=0)
+        reassigned = complaint.events.get(code=SlaEventCode.ESCALATED, params__step=0)
         assert (reassigned.params["team"], set(reassigned.params["notified"])) == (world.team_a.pk, queue)
         told = Notification.objects.filter(ticket=complaint, kind="escalation", params__ticket=complaint.pk)
         assert {n.recipient_id for n in told if n.channel == "in_app"} >= queue

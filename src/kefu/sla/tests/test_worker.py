@@ -8,6 +8,7 @@ import pytest
 from huey.contrib.djhuey import HUEY
 from huey.storage import RedisStorage, SqliteStorage
 
+from kefu.sla.events import SlaEventCode
 from kefu.sla.tasks import sweep_sla_clocks
 from kefu.testing import at_once, build_world
 from kefu.tickets.models import EventCode, TicketEvent
@@ -40,10 +41,10 @@ def test_two_workers_take_the_queued_sweep_and_each_breach_is_handled_once(stora
     assert storage.pending_count() == 2
     tasks = [storage.dequeue(), storage.dequeue()]
     at_once(storage.execute, tasks)
-    assert TicketEvent.objects.filter(code=EventCode.SLA_BREACHED).count() == 60
+    assert TicketEvent.objects.filter(code=SlaEventCode.SLA_BREACHED).count() == 60
     # The task sweeps at the real clock, so how many rungs of the ladder are due depends on the time of day
     # the test runs; what must hold at any hour is that each rung ran once per ticket, none twice.
-    rungs = list(TicketEvent.objects.filter(code=EventCode.ESCALATED).values_list("ticket_id", "params"))
+    rungs = list(TicketEvent.objects.filter(code=SlaEventCode.ESCALATED).values_list("ticket_id", "params"))
     keys = [(ticket, p["clock"], p["level"]) for ticket, p in rungs]
     assert len(keys) == len(set(keys)) and len(keys) >= 30
     assert {t for t, _clock, level in keys if level == 1} == set(

@@ -4,10 +4,11 @@ import pytest
 
 from kefu.core.errors import Forbidden, NotFound, ValidationFailed
 from kefu.surveys import metrics
+from kefu.surveys.events import SurveyEventCode
 from kefu.surveys.models import Answer, Response
 from kefu.surveys.services import record_response
 from kefu.surveys.tests.conftest import good_answers, ids
-from kefu.tickets.models import EventCode, Ticket, TicketEvent
+from kefu.tickets.models import Ticket, TicketEvent
 from kefu.tickets.services import assign_ticket
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +23,7 @@ def test_answers_taken_during_a_callback_are_stored_with_scores_and_one_ticket_e
     assert response.taken_by == world.agent
     q = ids(survey)
     assert sorted(Answer.objects.filter(question_id=q[3]).values_list("choice", flat=True)) == ["1", "3"]
-    event = TicketEvent.objects.get(ticket=ticket, code=EventCode.SURVEY_ANSWERED)
+    event = TicketEvent.objects.get(ticket=ticket, code=SurveyEventCode.SURVEY_ANSWERED)
     assert event.params == {"response": response.pk, "questionnaire": survey.pk, "via": "callback", "csat": 4,
                             "nps": 10, "agent": ticket.assignee_id}
     assert event.actor == world.agent
@@ -37,7 +38,7 @@ def test_the_event_names_the_assignee_at_that_moment(world, survey):
     answers[str(ids(survey)[1])] = ""  # NPS is optional
     record_response(actor=world.agent, questionnaire_id=survey.pk, answers=answers, ticket_id=ticket.pk,
                     via="callback")
-    params = TicketEvent.objects.get(ticket=ticket, code=EventCode.SURVEY_ANSWERED).params
+    params = TicketEvent.objects.get(ticket=ticket, code=SurveyEventCode.SURVEY_ANSWERED).params
     assert (params["agent"], params["nps"], params["csat"]) == (world.handler.pk, None, 5)
 
 
@@ -47,7 +48,7 @@ def _refused(world, survey, answers):
         record_response(actor=world.agent, questionnaire_id=survey.pk, answers=answers, ticket_id=ticket.pk,
                         via="callback")
     assert not Response.objects.exists() and not Answer.objects.exists()
-    assert not TicketEvent.objects.filter(code=EventCode.SURVEY_ANSWERED).exists()
+    assert not TicketEvent.objects.filter(code=SurveyEventCode.SURVEY_ANSWERED).exists()
     return exc.value
 
 

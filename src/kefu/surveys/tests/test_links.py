@@ -8,11 +8,12 @@ from django.utils import timezone
 from kefu.core.errors import Conflict, ValidationFailed
 from kefu.notify.models import Notification
 from kefu.surveys import services
+from kefu.surveys.events import SurveyEventCode
 from kefu.surveys.models import Invitation, Response
 from kefu.surveys.services import answer_invitation, hash_token, send_invitation
 from kefu.surveys.tests.conftest import good_answers, ids, questionnaire_input
 from kefu.testing import at_once, build_world
-from kefu.tickets.models import EventCode, TicketEvent
+from kefu.tickets.models import TicketEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +35,7 @@ def test_an_sms_link_is_queued_to_the_contact_phone_and_only_its_hash_is_kept(wo
     sms = Notification.objects.get(kind="survey_invitation")
     assert (sms.channel, sms.address, sms.ticket_id) == ("sms", "13812341234", stored.ticket_id)
     assert invitation.url in sms.body and "13812341234" not in sms.body
-    event = TicketEvent.objects.get(code=EventCode.SURVEY_SENT)
+    event = TicketEvent.objects.get(code=SurveyEventCode.SURVEY_SENT)
     assert event.params == {"invitation": stored.pk, "questionnaire": survey.pk, "channel": "sms"}
 
 
@@ -78,7 +79,7 @@ def test_the_public_page_works_without_login_and_is_answered_once(world, survey,
     again = client.post(f"/s/{invitation.token}/", form)
     assert again.status_code == 409 and Response.objects.count() == 1
     assert client.get(f"/s/{invitation.token}/").status_code == 200  # a thank-you, not the form
-    event = TicketEvent.objects.get(code=EventCode.SURVEY_ANSWERED)
+    event = TicketEvent.objects.get(code=SurveyEventCode.SURVEY_ANSWERED)
     assert (event.params["via"], event.actor) == ("link", None)
 
 
@@ -118,4 +119,4 @@ def test_two_concurrent_submissions_of_one_link_store_one_response():
     outcomes = at_once(submit, [5, 1])
     assert sorted(outcomes) == ["already_answered", "stored"]
     assert Response.objects.count() == 1
-    assert TicketEvent.objects.filter(code=EventCode.SURVEY_ANSWERED).count() == 1
+    assert TicketEvent.objects.filter(code=SurveyEventCode.SURVEY_ANSWERED).count() == 1

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from kefu.accounts.models import User
 from kefu.core.errors import Conflict, Forbidden, NotFound
 from kefu.core.prepared import PreparedQuery, VersionedUpdate
-from kefu.tickets import selectors
+from kefu.tickets import events, selectors
 from kefu.tickets.models import Ticket, TicketEvent
 
 # Every change bumps the ticket's version: `UPDATE … SET version = version + 1 … RETURNING version`, compiled
@@ -56,7 +56,7 @@ def conflict(ticket: Ticket, based_on: int) -> Conflict:
     message = _("%(number)s was changed by %(people)s after you opened it (%(codes)s). "
                 "Reload it and try again.") % {
         "number": ticket.number, "people": "、".join(people) or "?",
-        "codes": ", ".join(sorted({e.get_code_display() for e in changes})) or "?",
+        "codes": ", ".join(sorted({events.label(e.code) for e in changes})) or "?",
     }
     return Conflict(message, code="stale_version", field="version",
                     params={"current_version": current, "your_version": based_on, "changes": detail})

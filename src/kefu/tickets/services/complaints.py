@@ -32,12 +32,17 @@ _MISSING_LABELS = {
 }
 
 
+# The callbacks app's outcome code (kefu.callbacks.events.CallbackEventCode): a complaint closes only after one,
+# and tickets may not import the apps built on it.
+CALLBACK_OUTCOME = "callback_outcome"
+
+
 def _since_resolution(ticket: Ticket) -> list[TicketEvent]:
     """Callback outcomes recorded after the ticket was last resolved, newest first."""
     resolved = (TicketEvent.objects.filter(ticket_id=ticket.pk, code=EventCode.STATUS_CHANGED,
                                            params__to=Status.RESOLVED).order_by("-id").values_list("id", flat=True)
                 .first())
-    qs = TicketEvent.objects.filter(ticket_id=ticket.pk, code=EventCode.CALLBACK_OUTCOME)
+    qs = TicketEvent.objects.filter(ticket_id=ticket.pk, code=CALLBACK_OUTCOME)
     if resolved:
         qs = qs.filter(id__gt=resolved)
     return list(qs.order_by("-id")[:20])

@@ -14,7 +14,7 @@ from kefu.tickets.models import EventCode, FollowUp, Ticket
 from kefu.tickets.services.common import load_ticket, require_handler
 
 
-def create_follow_up(*, ticket: Ticket, kind: str, assignee: User | None, due_at: datetime,
+def do_create_follow_up(*, ticket: Ticket, kind: str, assignee: User | None, due_at: datetime,
                      actor: User | None = None, now: datetime | None = None) -> FollowUp:
     """Open a follow-up task; called by the system inside the transaction of the change that needs it."""
     at = now or timezone.now()

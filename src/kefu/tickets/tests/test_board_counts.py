@@ -13,10 +13,11 @@ from django.utils import timezone
 
 from kefu.core.errors import ServiceError
 from kefu.sla.escalation import escalate_ticket, sweep
+from kefu.sla.events import SlaEventCode
 from kefu.sla.models import LIVE_STATES, TicketClock
 from kefu.tickets import services
 from kefu.tickets.board import ESCALATION_LIMIT, board_for
-from kefu.tickets.models import EventCode, Ticket, TicketEvent
+from kefu.tickets.models import Ticket, TicketEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -104,6 +105,6 @@ def test_board_numbers_match_a_direct_count_after_random_changes(world):
         assert _shown(user, now) == _expected(user, now), user.username
         shown = [e.pk for e in board_for(user, now=now).escalations]
         open_ids = Ticket.objects.visible_to(user).filter(is_open=True).values("pk")
-        expected = TicketEvent.objects.filter(code=EventCode.ESCALATED, ticket__in=open_ids)
+        expected = TicketEvent.objects.filter(code=SlaEventCode.ESCALATED, ticket__in=open_ids)
         assert len(shown) == min(expected.count(), ESCALATION_LIMIT)
         assert set(shown) <= set(expected.values_list("pk", flat=True))

@@ -2,6 +2,7 @@
 
 import pytest
 
+from kefu.callbacks.events import CallbackEventCode
 from kefu.core.errors import Forbidden, NotFound, ValidationFailed
 from kefu.notify.models import Notification
 from kefu.tickets import services
@@ -27,7 +28,7 @@ def findings(world, ticket, **kwargs):
 
 
 def outcome(world, ticket, value):
-    emit(ticket, EventCode.CALLBACK_OUTCOME, actor=world.agent, at=ticket.updated_at,
+    emit(ticket, CallbackEventCode.CALLBACK_OUTCOME, actor=world.agent, at=ticket.updated_at,
          params={"task": 1, "outcome": value, "attempt": 1, "on_time": True, "agent": world.agent.pk})
 
 
