@@ -242,6 +242,11 @@ if PUBLIC_URL.startswith("https://"):
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("KEFU_HSTS_SUBDOMAINS", False)
 SURVEY_LINK_DAYS = env_int("KEFU_SURVEY_LINK_DAYS", 7)
 
+# The audit log is kept this many days (MLPS level 3 and the Cybersecurity Law: at least six months).
+KEFU_AUDIT_RETENTION_DAYS = env_int("KEFU_AUDIT_RETENTION_DAYS", 365)
+if KEFU_AUDIT_RETENTION_DAYS < 180:
+    raise ImproperlyConfigured("KEFU_AUDIT_RETENTION_DAYS must be at least 180 (six months)")
+
 # Backups (kefu.ops.backup): `kefu backup`, and the worker every night at KEFU_BACKUP_HOUR (local time, -1: off).
 KEFU_BACKUP_DIR = env_str("KEFU_BACKUP_DIR", str(DATA_DIR / "backups"))
 KEFU_BACKUP_HOUR = env_int("KEFU_BACKUP_HOUR", 2)

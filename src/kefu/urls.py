@@ -23,6 +23,7 @@ urlpatterns = [
     path("campaigns/", include("kefu.campaigns.urls")),
     path("reports/", include("kefu.reports.urls")),
     path("packs/", include("kefu.packs.urls")),
+    path("audit/", include("kefu.audit.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

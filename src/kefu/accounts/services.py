@@ -9,6 +9,7 @@ from kefu.accounts.roles import Role
 from kefu.audit.models import AuditAction
 from kefu.audit.services import record
 from kefu.core.errors import Forbidden, ValidationFailed
+from kefu.core.text import clean_display
 
 
 def _require_admin(actor: User | None) -> None:
@@ -74,7 +75,7 @@ def create_user(*, actor: User | None, username: str, password: str | None, role
                                field="team")
     try:
         user = User(username=username, role=role, team=team, agent_no=agent_no,
-                    display_name=display_name.strip(), mobile=mobile.strip(),
+                    display_name=clean_display(display_name), mobile=mobile.strip(),
                     is_staff=role == Role.ADMIN, is_superuser=role == Role.ADMIN)
         if password_hash:
             user.password = password_hash

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from kefu.accounts.roles import Role
+from kefu.accounts.roles import NO_CUSTOMER_DATA, Role
 from kefu.core.permissions import CHANGE, RestrictedQuerySet
 
 
@@ -14,6 +14,8 @@ class CustomerQuerySet(RestrictedQuerySet):
         """Service roles look up any caller; a field crew sees only customers of work dispatched to it; changing
         one needs a role that edits customers."""
         if action == CHANGE and not user.can_edit_customers():
+            return self.none()
+        if user.role in NO_CUSTOMER_DATA:
             return self.none()
         if user.role == Role.FIELD_CREW:
             from kefu.tickets.models import Ticket

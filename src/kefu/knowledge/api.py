@@ -85,7 +85,7 @@ class ArticleListOut(Schema):
     items: list[ArticleOut]
 
 
-class ListQuery(Schema):
+class ArticleListQuery(Schema):
     q: str = ""
     category_id: int | None = None
     tag: str = ""
@@ -171,7 +171,7 @@ def _detail(user, article_id: int) -> dict:
 
 
 @router.get("/articles", response={200: ArticleListOut, **ERRORS})
-def list_articles(request, q: Query[ListQuery]):
+def list_articles(request, q: Query[ArticleListQuery]):
     """Articles the caller may read (published ones; the information desk sees drafts and reviews too)."""
     count, items = selectors.list_articles(request.auth, **q.dict())
     return {"count": count, "items": [selectors.article_out(request.auth, a) for a in items]}

@@ -29,6 +29,7 @@ from kefu.tickets.schemas import (
     ReferralIn,
     ReferralOut,
     ReopenIn,
+    RevealReasonIn,
     TicketCreateIn,
     TicketDetailOut,
     TicketListOut,
@@ -188,8 +189,10 @@ def parent(request, ticket_id: int, payload: ParentIn):
 
 
 @router.post("/{int:ticket_id}/reveal-phone", response={200: PhoneOut, **ERRORS})
-def reveal_phone(request, ticket_id: int):
-    return {"phone": services.reveal_contact_phone(actor=request.auth, ticket_id=ticket_id)}
+def reveal_phone(request, ticket_id: int, payload: RevealReasonIn | None = None):
+    """The full contact phone; the reveal and its reason go to the audit log."""
+    reason = payload.reason if payload else ""
+    return {"phone": services.reveal_contact_phone(actor=request.auth, ticket_id=ticket_id, reason=reason)}
 
 
 @router.put("/{int:ticket_id}/complaint", response={200: ComplaintOut, **ERRORS})

@@ -57,6 +57,7 @@ NAV: list[NavItem] = [
     NavItem("campaigns:mine", _("My calls"), _handles),
     NavItem("reports:callbacks", _("Callback report"), _reads_reports),
     NavItem("packs:settings", _("Industry packs"), lambda u: u.role == Role.ADMIN),
+    NavItem("audit:log", _("Audit log"), lambda u: u.can_read_audit()),
 ]
 
 

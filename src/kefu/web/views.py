@@ -62,6 +62,8 @@ def home(request):
     role = request.user.role
     if role == Role.FIELD_CREW:
         return redirect("tickets:field")
+    if request.user.can_read_audit():
+        return redirect("audit:log")
     if role in CAN_SUPERVISE:
         return redirect("tickets:board")
     return redirect("tickets:mine")
