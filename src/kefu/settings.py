@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "kefu.accounts.idle.IdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "kefu.api.idempotency.IdempotencyMiddleware",
@@ -125,11 +126,20 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Password policy (MLPS level 3): length and character classes, configurable.
+KEFU_PASSWORD_MIN_LENGTH = env_int("KEFU_PASSWORD_MIN_LENGTH", 10)
+KEFU_PASSWORD_CLASSES = env_int("KEFU_PASSWORD_CLASSES", 3)
+if KEFU_PASSWORD_MIN_LENGTH < 8 or not 1 <= KEFU_PASSWORD_CLASSES <= 4:
+    raise ImproperlyConfigured("KEFU_PASSWORD_MIN_LENGTH must be at least 8, KEFU_PASSWORD_CLASSES 1 to 4")
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": KEFU_PASSWORD_MIN_LENGTH}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "kefu.accounts.passwords.CharacterClassesValidator"},
 ]
+# A browser session idle this long is logged out (0: never).
+KEFU_IDLE_MINUTES = env_int("KEFU_IDLE_MINUTES", 30)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
