@@ -63,6 +63,12 @@ def ensure_reference_data() -> None:
     install_default_rules(CallbackRule, TicketType)
     sla_defaults.install(BusinessCalendar, SlaPolicy, EscalationRung, TicketType)
     install_default_phrases(Phrase)
+    from django.utils import timezone
+
+    from kefu.quality.defaults import install_defaults
+    from kefu.quality.models import CheckRules, Scorecard, ScorecardVersion
+
+    install_defaults(Scorecard, ScorecardVersion, CheckRules, now=timezone.now())
     invalidate_all()
 
 

@@ -88,3 +88,5 @@ REQUIRES_TWO_FACTOR = frozenset({Role.ADMIN, Role.SECURITY_ADMIN, Role.AUDITOR})
 
 # Roles that never see customers (三员分立: security administrator and auditor work on the system, not on cases).
 NO_CUSTOMER_DATA = frozenset({Role.SECURITY_ADMIN, Role.AUDITOR})
+# Who sees bonus and revenue figures (奖金分配, seed 002: the supervisor and deputy supervisor allocate bonuses).
+CAN_SEE_BONUS = frozenset({Role.SUPERVISOR, Role.MANAGER, Role.DIRECTOR, Role.ADMIN})

@@ -26,15 +26,20 @@ from kefu.cti.api import router as cti_router  # noqa: E402
 from kefu.customers.api import router as customers_router  # noqa: E402
 from kefu.knowledge.api import help_router  # noqa: E402
 from kefu.knowledge.api import router as knowledge_router  # noqa: E402
+from kefu.kpi.api import router as kpi_router  # noqa: E402
 from kefu.memos.api import router as memos_router  # noqa: E402
 from kefu.notify.api import router as notify_router  # noqa: E402
 from kefu.packs.api import router as packs_router  # noqa: E402
 from kefu.phrases.api import router as phrases_router  # noqa: E402
+from kefu.provision.api import router as provision_router  # noqa: E402
+from kefu.quality.api import router as quality_router  # noqa: E402
 from kefu.reports.api import router as reports_router  # noqa: E402
 from kefu.search.api import router as search_router  # noqa: E402
 from kefu.sla.api import router as sla_router  # noqa: E402
 from kefu.surveys.api import router as surveys_router  # noqa: E402
 from kefu.tickets.api import router as tickets_router  # noqa: E402
+from kefu.training.api import router as training_router  # noqa: E402
+from kefu.workforce.api import router as workforce_router  # noqa: E402
 
 api.add_router("/v1/", accounts_router)
 api.add_router("/v1/customers", customers_router)
@@ -51,6 +56,11 @@ api.add_router("/v1/search", search_router)
 api.add_router("/v1/callbacks", callbacks_router)
 api.add_router("/v1/surveys", surveys_router)
 api.add_router("/v1/campaigns", campaigns_router)
+api.add_router("/v1/quality", quality_router)
+api.add_router("/v1/training", training_router)
+api.add_router("/v1/kpi", kpi_router)
 api.add_router("/v1/reports", reports_router)
+api.add_router("/v1/workforce", workforce_router)
 api.add_router("/v1/packs", packs_router)
 api.add_router("/v1/audit", audit_router)
+api.add_router("/v1/setup", provision_router)

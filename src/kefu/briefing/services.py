@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from kefu.accounts.models import User
 from kefu.audit.models import AuditAction
 from kefu.audit.services import record
+from kefu.briefing import sources
 from kefu.briefing.models import Briefing, BriefingItem, BriefingRead, BriefingStatus, ItemKind
 from kefu.core.errors import Conflict, NotFound, ValidationFailed
 from kefu.knowledge.access import is_staff_user, require_knowledge_manager
@@ -73,6 +74,8 @@ def prepare_briefing(*, actor: User | None, day: date, title: str = "", notes: s
              for i, (text, n) in enumerate(hot_issues(day - timedelta(days=1)))]
     items += [BriefingItem(briefing=briefing, kind=ItemKind.OPEN_QUESTION, text=memo.question[:1000], memo=memo,
                            position=i) for i, memo in enumerate(_open_memos(day))]
+    items += [BriefingItem(briefing=briefing, kind=kind, text=text[:2000], count=count, position=100 + i)
+              for i, (kind, text, count) in enumerate(sources.items_for(day)) if kind in ItemKind.values]
     BriefingItem.objects.bulk_create(items)
     record(actor=actor, action=AuditAction.CONFIG_CHANGED, target_type="briefing", target_id=briefing.pk,
            params={"op": "prepared", "items": len(items)})

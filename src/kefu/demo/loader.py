@@ -116,6 +116,9 @@ def load(*, customers: int = 400, tickets: int = 3000, seed: int = 2026,
         from kefu.knowledge.demo import load_demo as load_knowledge  # articles, phrases, memos, briefing
 
         say("knowledge: " + ", ".join(f"{k} {v}" for k, v in load_knowledge(center, now=now).items()))
+        from kefu.quality.demo import load_demo as load_quality  # sampling plans, this month's sample, scores
+
+        say("quality: " + ", ".join(f"{k} {v}" for k, v in load_quality(now=now).items()))
         result = summarise(replay)
         result.logins = center.logins
     result.seconds = time.monotonic() - started

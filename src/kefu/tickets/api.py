@@ -13,6 +13,7 @@ from kefu.core.errors import ValidationFailed
 from kefu.core.pii import mask_phone, normalize_phone
 from kefu.core.spreadsheet import CsvWriter
 from kefu.tickets import selectors, services
+from kefu.tickets.lifecycle import Status as TicketStatus
 from kefu.tickets.models import TicketType
 from kefu.tickets.schemas import (
     AssignIn,
@@ -41,7 +42,7 @@ from kefu.tickets.schemas import (
     ticket_out,
     timeline_entry,
 )
-from kefu.tickets.services.complaints import closed_loop_missing
+from kefu.tickets.services.complaints import closed_loop_missing, type_requirements
 
 router = Router(tags=["tickets"])
 
@@ -84,9 +85,12 @@ def _detail(request, ticket_id: int) -> dict:
 
 @router.get("/types", response={200: list[TicketTypeOut]})
 def list_types(request):
+    """Active ticket types with their custom fields, lifecycle and what each status requires."""
     return [
         {"id": t.pk, "code": t.code, "name": t.name, "name_en": t.name_en, "is_complaint": t.is_complaint,
-         "is_emergency": t.is_emergency, "fields": list(t.fields.all())}
+         "is_emergency": t.is_emergency, "fields": list(t.fields.all()),
+         "transitions": {status: t.allowed_next(status) for status in TicketStatus.values},
+         "requires": type_requirements(t)}
         for t in TicketType.objects.filter(active=True).prefetch_related("fields")
     ]
 

@@ -236,6 +236,11 @@ class TicketTypeOut(Schema):
     is_complaint: bool
     is_emergency: bool
     fields: list[TicketTypeFieldOut]
+    # Every status mapped to the statuses a ticket of this type may move to next (reopening is its own call).
+    transitions: dict[str, list[str]]
+    # What a ticket must have before it may enter a status: "title" and custom.<key> at creation ("new"),
+    # "assignee" for assigned, and for a complaint the closed loop's items before it closes.
+    requires: dict[str, list[str]]
 
 
 def ticket_out(ticket: Ticket) -> dict:

@@ -29,6 +29,16 @@ def _reads_reports(user) -> bool:
     return can_view_reports(user)
 
 
+def _inspects(user) -> bool:
+    from kefu.quality.access import can_inspect
+
+    return can_inspect(user)
+
+
+def _scored(user) -> bool:
+    return user.role not in (Role.FIELD_CREW, Role.ACCOUNT_MANAGER, Role.SECURITY_ADMIN, Role.AUDITOR)
+
+
 def _handles(user) -> bool:
     return user.role in CAN_HANDLE_TICKETS and user.role != Role.FIELD_CREW
 
@@ -56,8 +66,16 @@ NAV: list[NavItem] = [
     NavItem("campaigns:index", _("Campaigns"), lambda u: u.role in CAN_SUPERVISE),
     NavItem("campaigns:mine", _("My calls"), _handles),
     NavItem("reports:callbacks", _("Callback report"), _reads_reports),
+    NavItem("workforce:plan", _("Staffing and rosters"), lambda u: u.role in CAN_SUPERVISE),
+    NavItem("workforce:mine", _("My roster"), _handles),
     NavItem("packs:settings", _("Industry packs"), lambda u: u.role == Role.ADMIN),
     NavItem("audit:log", _("Audit log"), lambda u: u.can_read_audit()),
+    NavItem("provision:setup", _("Center setup"), lambda u: u.can_administer()),
+    NavItem("quality:queue", _("Inspection queue"), _inspects),
+    NavItem("quality:evaluations", _("Quality evaluations"), _scored),
+    NavItem("kpi:overview", _("KPIs"), _reads_reports),
+    NavItem("kpi:stars", _("Star board"), _scored),
+    NavItem("training:mine", _("Training and exams"), _scored),
 ]
 
 

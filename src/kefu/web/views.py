@@ -58,12 +58,15 @@ class LogoutView(auth_views.LogoutView):
 
 @login_required
 def home(request):
-    """Agents land on their own tickets, team leads and above on the board, field crews on their work."""
+    """Agents land on their own tickets, team leads and above on the board, field crews on their work, QA on
+    their inspection queue."""
     role = request.user.role
     if role == Role.FIELD_CREW:
         return redirect("tickets:field")
     if request.user.can_read_audit():
         return redirect("audit:log")
+    if role == Role.QA_INSPECTOR:  # 质检员 work from their inspection queue (kefu.quality)
+        return redirect("quality:queue")
     if role in CAN_SUPERVISE:
         return redirect("tickets:board")
     return redirect("tickets:mine")

@@ -37,6 +37,17 @@ _MISSING_LABELS = {
 CALLBACK_OUTCOME = "callback_outcome"
 
 
+def type_requirements(ticket_type) -> dict[str, list[str]]:
+    """What a ticket of this type needs before it enters each status (the checks the services make).
+
+    Reads the type's prefetched fields, so listing every type costs no query per type."""
+    required = ["title", *(f"custom.{f.key}" for f in ticket_type.fields.all() if f.required)]
+    out = {Status.NEW: required, Status.ASSIGNED: ["assignee"]}
+    if ticket_type.is_complaint:
+        out[Status.CLOSED] = [*FINDINGS, CALLBACK_OUTCOME, "customer_acceptance"]
+    return {str(k): v for k, v in out.items()}
+
+
 def _since_resolution(ticket: Ticket) -> list[TicketEvent]:
     """Callback outcomes recorded after the ticket was last resolved, newest first."""
     resolved = (TicketEvent.objects.filter(ticket_id=ticket.pk, code=EventCode.STATUS_CHANGED,

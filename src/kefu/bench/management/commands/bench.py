@@ -10,7 +10,7 @@ from kefu.bench.common import Progress, dump_json
 # Subcommand → module with run(options, progress) -> dict and summary(result) -> str.
 RUNNERS = {"tickets": "kefu.bench.tickets", "sla": "kefu.sla.bench", "ui": "kefu.web.bench",
            "knowledge": "kefu.knowledge.bench",
-           "search": "kefu.search.bench"}
+           "search": "kefu.search.bench", "wfm": "kefu.bench.wfm", "quality": "kefu.bench.quality"}
 
 
 def _positive(value: str) -> int:
@@ -47,7 +47,16 @@ class Command(BaseCommand):
         knowledge.add_argument("--articles", type=_positive, default=2_000, help="published articles")
         search = sub.add_parser("search", help="keyword search latency, index build rate and size, precision@5")
         search.add_argument("--n", type=_positive, default=1_000_000, help="tickets in the index")
-        for bench in (tickets, sla, ui, knowledge, search):
+        wfm = sub.add_parser("wfm", help="Erlang staffing, the weekly schedule and the forecast backtest")
+        wfm.add_argument("--peak", type=_positive, default=120, help="agents required at the busiest quarter-hour")
+        wfm.add_argument("--time-limit", type=float, default=30.0, help="seconds allowed to each solver stage")
+        wfm.add_argument("--skip-forecast", action="store_true", help="leave out the forecast figures")
+        quality = sub.add_parser("quality", help="automatic checks on transcripts and a month of KPIs")
+        quality.add_argument("--transcripts", type=_positive, default=100_000, help="chat transcripts checked")
+        quality.add_argument("--stored", type=_positive, default=10_000, help="of them written as contacts")
+        quality.add_argument("--agents", type=_positive, default=500, help="agents (teams of 20)")
+        quality.add_argument("--contacts", type=_positive, default=1_000_000, help="contacts (tickets) in the month")
+        for bench in (tickets, sla, ui, knowledge, search, wfm, quality):
             bench.add_argument("--samples", type=_positive, default=500, help="measured queries per figure")
             bench.add_argument("--seed", type=int, default=2026, help="random seed: same seed, same data")
             bench.add_argument("--db", default=None,

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from kefu.workforce import views
+
+app_name = "workforce"
+urlpatterns = [
+    path("", views.plan, name="plan"),
+    path("run/", views.run_status, name="run"),
+    path("do/<str:action>/", views.act, name="act"),
+    path("mine/", views.mine, name="mine"),
+    path("mine.ics", views.ics, name="ics"),
+]
