@@ -43,7 +43,8 @@ def _validators() -> dict:
         for method, operation in operations.items():
             body = operation.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
             if body is not None:
-                found[(path, method.upper())] = Draft202012Validator({**body, "components": components})
+                validator = Draft202012Validator({**body, "components": components})
+                found[(path, method.upper())] = (validator, bool(operation.get("security")))
     return found
 
 
@@ -64,10 +65,20 @@ def _field(error) -> str:
 
 def conformance_errors(path: str, method: str, data) -> list:
     """The jsonschema errors of a body for an operation of the document (empty when it conforms)."""
-    validator = _validators().get((path, method.upper()))
+    validator, _needs_auth = _validators().get((path, method.upper()), (None, False))
     if validator is None:
         return []
     return sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
+
+
+def _authenticated(request) -> bool:
+    from kefu.accounts.selectors import user_for_token
+
+    auth = request.headers.get("Authorization", "")
+    if auth.lower().startswith("bearer "):
+        return user_for_token(auth[7:].strip()) is not None
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated)
 
 
 def check_body(request, data) -> None:
@@ -76,7 +87,11 @@ def check_body(request, data) -> None:
         match = resolve(request.path_info)
     except Resolver404:
         return
-    errors = conformance_errors(_openapi_path(match.route), request.method, data)
+    path = _openapi_path(match.route)
+    _validator, needs_auth = _validators().get((path, request.method), (None, False))
+    if needs_auth and not _authenticated(request):
+        return  # ninja answers 401 unauthenticated, whatever the body
+    errors = conformance_errors(path, request.method, data)
     if not errors:
         return
     first = errors[0]

@@ -39,7 +39,7 @@ class EntryListOut(Schema):
     items: list[EntryOut]
 
 
-class ProblemOut(Schema):
+class AuditProblemOut(Schema):
     seq: int | None
     problem: str
     next_present: int | None = None
@@ -48,7 +48,7 @@ class ProblemOut(Schema):
 class VerdictOut(Schema):
     ok: bool
     entries: int
-    problems: list[ProblemOut]
+    problems: list[AuditProblemOut]
 
 
 @router.get("/entries", response={200: EntryListOut, **ERRORS})

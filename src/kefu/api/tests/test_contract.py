@@ -170,3 +170,11 @@ def test_a_deadline_past_the_calendar_is_422(api, world):
 def test_report_date_ranges_out_of_reach_are_422(api, world, query, code):
     api.as_user(world, world.supervisor)
     _error(api.get(f"/reports/callbacks?{query}"), 422, code)
+
+
+def test_an_unauthenticated_write_is_401_whatever_its_body(client, world):
+    response = client.post("/api/v1/tickets", data={}, content_type="application/json")
+    _error(response, 401, "unauthenticated")
+    response = client.post("/api/v1/tickets", data={"type": "inquiry", "title": "x", "priority": "high"},
+                           content_type="application/json", HTTP_AUTHORIZATION="Bearer revoked-or-made-up")
+    _error(response, 401, "unauthenticated")
