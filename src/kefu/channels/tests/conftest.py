@@ -1,15 +1,12 @@
 """Real servers on loopback for the channel tests: Dovecot (IMAP over TLS, scripts/imap.sh) and aiosmtpd."""
 
 import imaplib
-import logging
 import os
-import socket
 import ssl
 import subprocess
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 
 REPO = Path(__file__).resolve().parents[4]
 IMAP_PASSWORD = "kefu-imap-test"
@@ -21,47 +18,10 @@ def _attachments_in_tmp(settings, tmp_path):
     settings.DEFAULT_FROM_EMAIL = "kefu@gas.example.com"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class MailSink:
-    """Keeps every message; refuses recipients whose local part says so (nobody@: 550, busy@: 451)."""
-
-    def __init__(self):
-        self.messages = []
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if address.startswith("nobody@"):
-            return f"550 5.1.1 <{address}>: Recipient address rejected: User unknown"
-        if address.startswith("busy@"):
-            return f"451 4.3.0 <{address}>: Temporary lookup failure"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(envelope)
-        return "250 Message accepted for delivery"
-
-
-@pytest.fixture
-def smtp(settings):
-    """A real SMTP server on 127.0.0.1 with Django's SMTP backend pointed at it."""
-    sink = MailSink()
-    mail_log = logging.getLogger("mail.log")
-    level = mail_log.level
-    mail_log.setLevel(logging.WARNING)
-    controller = Controller(sink, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_USE_TLS = False
-    yield sink
-    controller.stop()
-    mail_log.setLevel(level)
+# The SMTP server on loopback (a MailSink that refuses nobody@ with 550 and busy@ with 451) is the notify
+# tests' own fixture, shared rather than copied.
+from kefu.notify.tests.conftest import free_port as _free_port  # noqa: E402, F401
+from kefu.notify.tests.conftest import smtp  # noqa: E402, F401
 
 
 def _imap_env() -> dict:
