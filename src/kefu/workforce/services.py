@@ -225,8 +225,25 @@ def _inputs(run: ScheduleRun):
                               no_nights=c.no_nights if c else False,
                               prefers=frozenset(x.strip() for x in (c.prefers if c else "").split(",") if x.strip())))
         by_name[u.username] = u
+    previous = previous_shifts(run.week, [u.pk for u in users])
+    begin = datetime.combine(run.week, datetime.min.time())
+    for agent in agents:
+        own = [s for s in previous if s["agent"] == agent.name]
+        if own:
+            last_end = max(datetime.fromisoformat(s["end"]) for s in own)
+            agent.prior_end = int((last_end - begin).total_seconds() // 60)
+            worked = {date.fromisoformat(s["date"]) for s in own}
+            while run.week - timedelta(days=agent.prior_run + 1) in worked:
+                agent.prior_run += 1
     req = S.Requirement(week=run.week, interval_minutes=step, need=need)
-    return req, patterns, rules, agents, by_name
+    return req, patterns, rules, agents, by_name, previous
+
+
+def previous_shifts(week: date, agent_ids: list[int]) -> list[dict]:
+    """The published shifts of the week before (wall-clock dicts): the rules that cross the boundary read them."""
+    found = (Shift.objects.filter(roster__status=RosterStatus.PUBLISHED, agent_id__in=agent_ids,
+                                  day__gte=week - timedelta(days=7), day__lt=week).select_related("agent"))
+    return [shift_dict(s) for s in found]
 
 
 def execute_run(*, run_id: int, now: datetime | None = None) -> ScheduleRun | None:
@@ -250,8 +267,9 @@ def execute_run(*, run_id: int, now: datetime | None = None) -> ScheduleRun | No
     from kefu.workforce.scheduling.run import schedule_week
 
     try:
-        req, patterns, rules, agents, by_name = _inputs(run)
-        result = schedule_week(req, patterns, agents, rules, cancelled=cancelled, progress=progress)
+        req, patterns, rules, agents, by_name, previous = _inputs(run)
+        result = schedule_week(req, patterns, agents, rules, cancelled=cancelled, progress=progress,
+                               previous=previous)
     except S.Cancelled:
         ScheduleRun.objects.filter(pk=run_id).update(status=RunStatus.CANCELLED, finished_at=now or timezone.now())
         return ScheduleRun.objects.get(pk=run_id)
@@ -350,9 +368,10 @@ def roster_check(roster: Roster) -> dict:
     run = roster.run
     if run is None:
         return {"ok": True, "violations": [], "shortfall": 0.0, "intervals_short": 0}
-    req, patterns, rules, agents, _ = _inputs(run)
+    req, patterns, rules, agents, _, previous = _inputs(run)
     shifts = [shift_dict(s) for s in roster.shifts.select_related("agent")]
-    return check.verify(req=req, patterns=patterns, agents=agents, rules=replace(rules), shifts=shifts)
+    return check.verify(req=req, patterns=patterns, agents=agents, rules=replace(rules), shifts=shifts,
+                        previous=previous)
 
 
 def shift_dict(s: Shift) -> dict:
