@@ -146,3 +146,39 @@ def test_cancelled_backtest_stops(world, recorded):
     with pytest.raises(ValidationFailed) as err:
         services.request_backtest(actor=world.lead, queue_id=recorded.pk, weeks=40, method="magic", now=at)
     assert err.value.params["fields"] == ["weeks", "method"]
+
+
+def test_forecast_page_sets_targets_adds_events_and_shows_the_backtest_chart(world, recorded, client):
+    client.force_login(world.lead)
+    page = client.get("/workforce/forecast/")
+    assert page.status_code == 200 and "data-testid=\"settings\"" in page.content.decode()
+    bad = client.post("/workforce/forecast/do/settings/", {
+        "queue": recorded.pk, "version": recorded.version, "name": "热线", "target_kind": "asa", "target_sl": "80",
+        "answer_within_s": "20", "shrinkage": "30", "max_occupancy": "85", "source": "calls"})
+    assert bad.status_code == 422 and "target_asa_s" in bad.content.decode()
+    ok = client.post("/workforce/forecast/do/settings/", {
+        "queue": recorded.pk, "version": recorded.version, "name": "热线", "target_kind": "asa", "target_sl": "80",
+        "answer_within_s": "20", "target_asa_s": "30", "shrinkage": "30", "max_occupancy": "85", "source": "calls",
+        "source_filter": "hotline"})
+    assert ok.status_code == 302
+    queue = StaffingQueue.objects.get(pk=recorded.pk)
+    assert (queue.target_kind, queue.target_asa_s, queue.shrinkage) == ("asa", 30, 0.3)
+    client.post("/workforce/forecast/do/event/", {"queue": queue.pk, "name": "网络故障", "kind": "outage",
+                                                  "first_day": "2026-10-20", "event_queue": ""})
+    at = timezone.make_aware(datetime.combine(WEEK, datetime.min.time()))
+    run = services.request_backtest(actor=world.lead, queue_id=queue.pk, weeks=2, now=at)
+    services.execute_backtest(run_id=run.pk, now=at)
+    html = client.get(f"/workforce/forecast/?queue={queue.pk}").content.decode()
+    assert "网络故障" in html and 'data-testid="chart-daily"' in html and 'data-testid="scores"' in html
+    assert client.get(f"/workforce/forecast/backtest/?queue={queue.pk}").status_code == 200
+    client.force_login(world.agent)
+    assert client.get("/workforce/forecast/").status_code in (403, 404)
+
+
+def test_plan_page_forecasts_the_week_from_stored_calls(world, recorded, client):
+    client.force_login(world.lead)
+    Requirement.objects.all().delete()
+    done = client.post("/workforce/do/forecast/", {"week": WEEK.isoformat(), "queue": recorded.pk, "from": "records",
+                                                   "method": "robust"})
+    assert done.status_code == 302
+    assert Requirement.objects.get(queue=recorded, week=WEEK).calls[18] is not None
