@@ -63,6 +63,28 @@ def team(request):
     return render(request, "attendance/team.html", _team_context(request.user, _month(request.GET.get("month"))))
 
 
+def _board_context(user) -> dict:
+    from kefu.attendance import adherence
+    from kefu.workforce.models import RosterStatus, Shift
+
+    now = timezone.now()
+    start, end = adherence.day_window(timezone.localdate(now))
+    people = selectors.people(user)
+    today = (Shift.objects.filter(agent__in=people, roster__status=RosterStatus.PUBLISHED, start__lt=end,
+                                  end__gt=start, start__lte=now).select_related("agent").order_by("agent__username"))
+    return {"live": adherence.live_board(people, now=now), "today": adherence.agents_adherence(today, now=now),
+            "now": now}
+
+
+@login_required
+@page
+def board(request):
+    """The live adherence board: who should be on the phones and is not (and for how long), today's adherence."""
+    _require_lead(request.user)
+    template = "attendance/partials/board.html" if request.headers.get("HX-Request") else "attendance/board.html"
+    return render(request, template, _board_context(request.user))
+
+
 @login_required
 @page
 def export(request):

@@ -149,3 +149,30 @@ def test_pages_and_excel_export(world, client):
     rows = list(load_workbook(BytesIO(xlsx.content)).active.iter_rows(values_only=True))
     assert rows[1][0] == str(world.agent) and rows[1][2] == 1
     assert AuditEntry.objects.filter(target_type="attendance_sheet", action="export").exists()
+
+
+def test_adherence_of_a_day_and_the_live_board(world, client):
+    from kefu.attendance import adherence
+    from kefu.presence.models import AgentPresence
+
+    r = roster(MONDAY, [(world.agent, 0, 8, 17)])
+    shift = r.shifts.get()
+    shift.breaks = [{"start": f"{MONDAY}T12:00", "end": f"{MONDAY}T13:00"}]
+    shift.save()
+    spans = [("available", at(MONDAY, 8), at(MONDAY, 12, 14)),  # 14 minutes into the lunch break still working
+             ("break", at(MONDAY, 12, 14), at(MONDAY, 13, 30)),  # 30 minutes back late
+             ("busy", at(MONDAY, 13, 30), at(MONDAY, 17))]
+    got = adherence.day_adherence(shift, spans, now=AFTER)
+    assert got["scheduled_minutes"] == 540
+    assert got["adherence"] == round((540 - 14 - 30) / 540, 3)
+    assert got["conformance"] == round((480 - 30) / 480, 3)
+    AgentPresence.objects.update_or_create(user=world.agent, defaults={"state": "break",
+                                                                       "state_since": at(MONDAY, 9, 46)})
+    board = adherence.live_board([world.agent], now=at(MONDAY, 10))
+    assert board[0]["planned"] == "work" and board[0]["state"] == "break" and board[0]["minutes"] == 14
+    assert not board[0]["ok"]
+    assert adherence.live_board([world.agent], now=at(MONDAY, 12, 30))[0]["ok"]
+    client.force_login(world.lead)
+    assert client.get("/attendance/board/").status_code == 200
+    client.force_login(world.agent)
+    assert client.get("/attendance/board/").status_code == 403
