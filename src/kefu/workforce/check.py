@@ -55,8 +55,22 @@ def _pattern_matches(shift: dict, pattern) -> bool:
     return got == sorted(gaps) or got == sorted(pattern.breaks)
 
 
-def _rule_violations(agent, shifts: list[dict], rules, week: date, patterns: dict) -> list[dict]:
-    """Every labour rule and personal limit for one agent's shifts of the week."""
+def _prior_run(previous: list[dict], week: date) -> int:
+    """Working days in a row that end on the Sunday before the week (from the previous week's shifts)."""
+    dates = {date.fromisoformat(s["date"]) for s in previous}
+    run = 0
+    while week - timedelta(days=run + 1) in dates:
+        run += 1
+    return run
+
+
+def _rule_violations(agent, shifts: list[dict], rules, week: date, patterns: dict,
+                     previous: list[dict] = ()) -> list[dict]:
+    """Every labour rule and personal limit for one agent's shifts of the week.
+
+    `previous` are the agent's shifts before the week (the published roster of the week before): the rest
+    after the last of them and the run of working days reaching into this week are checked across the boundary.
+    """
     out = []
 
     def bad(code, shift=None, **detail):
@@ -66,7 +80,8 @@ def _rule_violations(agent, shifts: list[dict], rules, week: date, patterns: dic
     for day, n in Counter(s["date"] for s in ordered).items():
         if n > 1:
             bad("two_shifts_a_day", {"date": day}, count=n)
-    for prev, nxt in zip(ordered, ordered[1:], strict=False):
+    chain = sorted(previous, key=lambda s: s["start"])[-1:] + ordered
+    for prev, nxt in zip(chain, chain[1:], strict=False):
         rest = _minutes(datetime.fromisoformat(prev["end"]), datetime.fromisoformat(nxt["start"]))
         if rest < rules.min_rest_hours * 60:
             bad("rest_too_short", nxt, rest_hours=round(rest / 60, 2))
@@ -89,7 +104,8 @@ def _rule_violations(agent, shifts: list[dict], rules, week: date, patterns: dic
             bad("missing_skill", s, skills=sorted(wanted - set(agent.skills)))
     if paid > agent.max_hours + 1e-6:
         bad("too_many_hours", hours=round(paid, 2), limit=agent.max_hours)
-    run = longest = 0
+    run = _prior_run(previous, week)
+    longest = 0
     for k in range(7):
         run = run + 1 if week + timedelta(days=k) in dates else 0
         longest = max(longest, run)
@@ -138,8 +154,13 @@ def _covered(req, shifts: list[dict], skills: list[str]) -> np.ndarray:
     return served
 
 
-def verify(*, req, patterns, agents, rules, shifts: list[dict], declared_shortfall: float | None = None) -> dict:
-    """The verdict on a roster: rule violations (none means ok) and the uncovered agent-intervals."""
+def verify(*, req, patterns, agents, rules, shifts: list[dict], declared_shortfall: float | None = None,
+           previous: list[dict] = ()) -> dict:
+    """The verdict on a roster: rule violations (none means ok) and the uncovered agent-intervals.
+
+    `previous`: shifts worked before the week (wall-clock dicts like `shifts`), for the rules that cross the
+    week boundary — the minimum rest and the maximum run of working days.
+    """
     by_name = {a.name: a for a in agents}
     pattern_by_name = {p.name: p for p in patterns}
     violations = []
@@ -150,7 +171,8 @@ def verify(*, req, patterns, agents, rules, shifts: list[dict], declared_shortfa
         else:
             mine[s["agent"]].append(s)
     for name, own in mine.items():
-        violations += _rule_violations(by_name[name], own, rules, req.week, pattern_by_name)
+        violations += _rule_violations(by_name[name], own, rules, req.week, pattern_by_name,
+                                       [p for p in previous if p["agent"] == name])
     skills = sorted(req.need)
     served = _covered(req, shifts, skills)
     needed = sum(req.need[k].reshape(-1) for k in skills)

@@ -19,6 +19,22 @@ class PlannerQuerySet(RestrictedQuerySet):
         return self.all() if is_planner(user) else self.none()
 
 
+class TargetKind(models.TextChoices):
+    SERVICE_LEVEL = "sl", _("Service level")
+    ASA = "asa", _("Average speed of answer")
+    P_WAIT = "p_wait", _("Waiting probability")
+    ABANDON = "abandon", _("Abandonment")
+
+
+class VolumeSource(models.TextChoices):
+    """Where a queue's history is read from when it is forecast from the records stored in kefu."""
+
+    NONE = "", _("Imported file only")
+    CALLS = "calls", _("Calls (CTI records)")
+    TICKETS = "tickets", _("Tickets")
+    CHATS = "chats", _("Chats")
+
+
 class StaffingQueue(models.Model):
     """A queue (skill) planned on its own: its interval and the service target its staffing must meet."""
 
@@ -32,6 +48,16 @@ class StaffingQueue(models.Model):
     patience_s = models.PositiveIntegerField(_("mean patience (seconds)"), null=True, blank=True)
     shrinkage = models.FloatField(_("shrinkage"), default=0.3)
     max_occupancy = models.FloatField(_("maximum occupancy"), default=0.85)
+    # Which figure the staffing must meet: the service level above, or one of these.
+    target_kind = models.CharField(_("staffing target"), max_length=10, choices=TargetKind.choices,
+                                   default=TargetKind.SERVICE_LEVEL)
+    target_asa_s = models.PositiveIntegerField(_("average speed of answer at most (seconds)"), null=True, blank=True)
+    max_p_wait = models.FloatField(_("waiting probability at most"), null=True, blank=True)
+    max_abandon = models.FloatField(_("abandonment at most"), null=True, blank=True)
+    source = models.CharField(_("history from"), max_length=10, choices=VolumeSource.choices, blank=True,
+                              default=VolumeSource.NONE)
+    # The CTI queue name (calls) or the ticket channel (tickets) counted; blank counts them all.
+    source_filter = models.CharField(_("only this queue or channel"), max_length=50, blank=True)
     version = models.PositiveIntegerField(default=1)
 
     objects = PlannerQuerySet.as_manager()
@@ -71,6 +97,41 @@ class Requirement(models.Model):
 
     def __str__(self):
         return f"{self.queue_id}@{self.week}"
+
+
+class EventKind(models.TextChoices):
+    HOLIDAY = "holiday", _("Local holiday")
+    CAMPAIGN = "campaign", _("Campaign or promotion")
+    OUTAGE = "outage", _("Outage")
+    PRICE = "price", _("Price or tariff change")
+    BILLING = "billing", _("Billing day")
+    RELEASE = "release", _("Product or game update")
+    OTHER = "other", _("Other")
+
+
+class ForecastEvent(models.Model):
+    """A day that moves the volume (an outage, a billing day, a game update): the forecast learns its effect
+    from the past days carrying the same name and applies it to the coming ones."""
+
+    name = models.CharField(_("name"), max_length=60)
+    kind = models.CharField(_("kind"), max_length=10, choices=EventKind.choices, default=EventKind.OTHER)
+    first_day = models.DateField(_("first day"))
+    last_day = models.DateField(_("last day"))
+    queue = models.ForeignKey(StaffingQueue, null=True, blank=True, on_delete=models.CASCADE, related_name="events",
+                              verbose_name=_("queue"))  # None: every queue
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField()
+
+    objects = PlannerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-first_day", "name"]
+        verbose_name = _("forecast event")
+
+    def __str__(self):
+        return f"{self.name} {self.first_day}"
 
 
 class ShiftSetup(models.Model):
@@ -140,6 +201,30 @@ class ScheduleRun(models.Model):
 
     def __str__(self):
         return f"{self.week} {self.status}"
+
+
+class BacktestRun(models.Model):
+    """A forecast backtest of a queue's stored history run in the worker: progress, cancel and the scores."""
+
+    queue = models.ForeignKey(StaffingQueue, on_delete=models.CASCADE, related_name="backtests")
+    weeks = models.PositiveSmallIntegerField(_("test weeks"), default=4)
+    method = models.CharField(_("forecast method"), max_length=20, default="robust")
+    status = models.CharField(_("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    progress = models.CharField(_("progress"), max_length=100, blank=True)
+    cancel_requested = models.BooleanField(default=False)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+    result = models.JSONField(default=dict)  # scores, baselines and the forecast-vs-actual curve
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PlannerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.queue_id} {self.status}"
 
 
 class RosterStatus(models.TextChoices):

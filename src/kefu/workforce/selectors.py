@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from kefu.workforce.models import Requirement, Roster, RosterStatus, ScheduleRun, Shift, StaffingQueue
+from kefu.workforce.models import (
+    BacktestRun,
+    ForecastEvent,
+    Requirement,
+    Roster,
+    RosterStatus,
+    ScheduleRun,
+    Shift,
+    StaffingQueue,
+)
 
 
 def on_shift(user, at: datetime) -> Shift | None:
@@ -88,3 +97,12 @@ def coverage(roster: Roster, reqs: list[Requirement]) -> list[dict]:
             on[max(first, 0):max(min(last, slots), 0)] += 1
     return [{"slot": k, "day": k // (1440 // step), "minute": k % (1440 // step) * step,
              "required": int(need[k]), "scheduled": int(on[k]), "gap": int(on[k] - need[k])} for k in range(slots)]
+
+
+def latest_backtest(user, queue) -> BacktestRun | None:
+    return BacktestRun.objects.visible_to(user).filter(queue=queue).order_by("-created_at", "-id").first()
+
+
+def events(user, limit: int = 200) -> list[ForecastEvent]:
+    """The forecast events, newest first (the past ones teach the forecast, the coming ones move it)."""
+    return list(ForecastEvent.objects.visible_to(user).select_related("queue").order_by("-first_day", "name")[:limit])

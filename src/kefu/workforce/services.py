@@ -19,6 +19,9 @@ from kefu.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from kefu.core.permissions import CHANGE
 from kefu.workforce.models import (
     AgentContract,
+    BacktestRun,
+    EventKind,
+    ForecastEvent,
     Requirement,
     Roster,
     RosterEvent,
@@ -29,6 +32,8 @@ from kefu.workforce.models import (
     Shift,
     ShiftSetup,
     StaffingQueue,
+    TargetKind,
+    VolumeSource,
     is_planner,
 )
 
@@ -68,7 +73,7 @@ def staffing_curve(queue: StaffingQueue, calls, aht_s) -> tuple[list, list]:
     aht = np.where(np.isnan(aht) | (aht <= 0), np.nanmean(aht) if np.isfinite(aht).any() else 240.0, aht)
     open_ = ~np.isnan(calls)
     load = np.where(open_, E.offered_load(np.nan_to_num(calls), queue.interval_minutes * 60, aht), 0.0)
-    target = E.Target(service_level=queue.target_sl, answer_within_s=queue.answer_within_s)
+    target = queue_target(queue)
     if queue.patience_s:
         agents = E.staff_erlang_a(load, aht, queue.patience_s, target)
     else:
@@ -77,6 +82,161 @@ def staffing_curve(queue: StaffingQueue, calls, aht_s) -> tuple[list, list]:
     scheduled = E.scheduled_agents(capped, queue.shrinkage)
     return ([int(a) if o else None for a, o in zip(agents, open_, strict=True)],
             [int(s) if o else None for s, o in zip(scheduled, open_, strict=True)])
+
+
+def queue_target(queue: StaffingQueue):
+    """The Erlang target the queue's staffing must meet, by the kind the planner chose."""
+    from kefu.workforce import erlang as E
+
+    kind = queue.target_kind
+    if kind == TargetKind.ASA:
+        return E.Target(asa_s=float(queue.target_asa_s), answer_within_s=queue.answer_within_s)
+    if kind == TargetKind.P_WAIT:
+        return E.Target(max_p_wait=queue.max_p_wait, answer_within_s=queue.answer_within_s)
+    if kind == TargetKind.ABANDON:
+        return E.Target(max_abandon=queue.max_abandon, answer_within_s=queue.answer_within_s)
+    return E.Target(service_level=queue.target_sl, answer_within_s=queue.answer_within_s)
+
+
+QUEUE_FIELDS = ("name", "target_kind", "target_sl", "answer_within_s", "target_asa_s", "max_p_wait", "max_abandon",
+                "patience_s", "shrinkage", "max_occupancy", "source", "source_filter")
+
+
+def _queue_errors(values: dict) -> list[str]:
+    """Every field of a queue's settings that is out of range or missing for the chosen target."""
+    bad = []
+
+    def fraction(name, low_open=True, high_open=True, allow_none=False):
+        v = values.get(name)
+        if v is None:
+            if not allow_none:
+                bad.append(name)
+            return
+        if not ((v > 0 if low_open else v >= 0) and (v < 1 if high_open else v <= 1)):
+            bad.append(name)
+
+    if not str(values.get("name") or "").strip():
+        bad.append("name")
+    kind = values.get("target_kind")
+    if kind not in TargetKind.values:
+        bad.append("target_kind")
+    fraction("target_sl")
+    fraction("shrinkage", low_open=False)
+    fraction("max_occupancy", high_open=False)
+    fraction("max_p_wait", high_open=False, allow_none=kind != TargetKind.P_WAIT)
+    fraction("max_abandon", high_open=False, allow_none=kind != TargetKind.ABANDON)
+    for name, needed in (("target_asa_s", kind == TargetKind.ASA), ("patience_s", kind == TargetKind.ABANDON)):
+        v = values.get(name)
+        if (v is None and needed) or (v is not None and not 0 < v <= 86_400):
+            bad.append(name)
+    if values.get("answer_within_s") is None or not 0 <= values["answer_within_s"] <= 86_400:
+        bad.append("answer_within_s")
+    if values.get("source") not in VolumeSource.values:
+        bad.append("source")
+    return bad
+
+
+@transaction.atomic
+def update_queue(*, actor, queue_id: int, version: int | None, changes: dict) -> StaffingQueue:
+    """Change a queue's staffing target and history source; refuses every bad field at once, 409 when stale."""
+    require_planner(actor)
+    queue = StaffingQueue.objects.filter(pk=queue_id).first()
+    if queue is None:
+        raise NotFound(_("No such queue."), code="not_found")
+    unknown = sorted(set(changes) - set(QUEUE_FIELDS))
+    if unknown:
+        raise ValidationFailed(_("Unknown fields."), code="unknown_field", field=unknown[0],
+                               params={"fields": unknown})
+    if version is None:
+        raise ValidationFailed(_("Send the version you edited."), code="required", field="version")
+    values = {f: getattr(queue, f) for f in QUEUE_FIELDS} | changes
+    values["source_filter"] = str(values.get("source_filter") or "").strip()[:50]
+    bad = _queue_errors(values)
+    if bad:
+        raise ValidationFailed(_("Some settings are out of range or missing for the chosen target."),
+                               code="out_of_range", field=bad[0], params={"fields": bad})
+    done = StaffingQueue.objects.filter(pk=queue.pk, version=version).update(version=F("version") + 1, **values)
+    if not done:
+        raise Conflict(_("Someone changed this queue since you loaded it."), code="stale_version",
+                       params={"current_version": queue.version})
+    record(actor=actor, action=AuditAction.CONFIG_CHANGED, target_type="staffing_queue", target_id=queue.pk,
+           params={k: changes[k] for k in sorted(changes)})
+    queue.refresh_from_db()
+    return queue
+
+
+# ------------------------------------------------------------------------------------------ events
+def events_for(queue: StaffingQueue) -> dict[date, str]:
+    """Date → event name of the queue's events and the center-wide ones (the forecast's overlays)."""
+    from django.db.models import Q
+
+    out: dict[date, str] = {}
+    for e in ForecastEvent.objects.filter(Q(queue=queue) | Q(queue__isnull=True)).order_by("first_day", "pk"):
+        day = e.first_day
+        while day <= e.last_day:
+            out.setdefault(day, e.name)
+            day += timedelta(days=1)
+    return out
+
+
+@transaction.atomic
+def add_event(*, actor, name: str, kind: str, first_day: date | None, last_day: date | None = None,
+              queue_id: int | None = None, note: str = "", now: datetime | None = None) -> ForecastEvent:
+    """Enter a day (or days) that moves the volume; past days of the same name teach the forecast its effect."""
+    require_planner(actor)
+    bad = []
+    name = (name or "").strip()
+    if not name or len(name) > 60:
+        bad.append("name")
+    if kind not in EventKind.values:
+        bad.append("kind")
+    if first_day is None:
+        bad.append("first_day")
+    last_day = last_day or first_day
+    if first_day and last_day and not 0 <= (last_day - first_day).days <= 62:
+        bad.append("last_day")
+    queue = None
+    if queue_id is not None:
+        queue = StaffingQueue.objects.filter(pk=queue_id).first()
+        if queue is None:
+            bad.append("queue")
+    if len(note or "") > 200:
+        bad.append("note")
+    if bad:
+        raise ValidationFailed(_("Some fields of the event are missing or out of range."), code="invalid",
+                               field=bad[0], params={"fields": bad})
+    event = ForecastEvent.objects.create(name=name, kind=kind, first_day=first_day, last_day=last_day, queue=queue,
+                                         note=note or "", created_by=actor if getattr(actor, "pk", None) else None,
+                                         created_at=now or timezone.now())
+    record(actor=actor, action=AuditAction.CONFIG_CHANGED, target_type="forecast_event", target_id=event.pk,
+           params={"name": name, "first_day": first_day.isoformat(), "last_day": last_day.isoformat()})
+    return event
+
+
+@transaction.atomic
+def remove_event(*, actor, event_id: int) -> None:
+    require_planner(actor)
+    event = ForecastEvent.objects.filter(pk=event_id).first()
+    if event is None:
+        raise NotFound(_("No such event."), code="not_found")
+    record(actor=actor, action=AuditAction.CONFIG_CHANGED, target_type="forecast_event", target_id=event.pk,
+           params={"name": event.name, "removed": True})
+    event.delete()
+
+
+@transaction.atomic
+def plan_from_records(*, actor, queue_id: int, week: date, method: str = "robust",
+                      now: datetime | None = None) -> Requirement:
+    """Forecast the queue's week from the contacts stored in kefu (its source) and turn it into agents."""
+    require_planner(actor)
+    queue = StaffingQueue.objects.filter(pk=queue_id).first()
+    if queue is None:
+        raise NotFound(_("No such queue."), code="not_found", field="queue")
+    _monday(week)
+    from kefu.workforce.sources import stored_history
+
+    history = stored_history(queue, until=week)
+    return plan_requirement(actor=actor, queue_id=queue_id, week=week, history=history, method=method, now=now)
 
 
 @transaction.atomic
@@ -96,10 +256,18 @@ def plan_requirement(*, actor, queue_id: int, week: date, history: History, holi
                                field="history")
     from kefu.workforce.forecast import Forecaster
 
-    days = Forecaster(history, holidays=holidays, method=method).week(week)
+    if method not in ("robust", "exp_smoothing"):
+        raise ValidationFailed(_("Choose a forecast method."), code="invalid", field="method")
+    days = Forecaster(history, holidays=holidays, method=method, events=events_for(queue)).week(week)
     calls = [None if math.isnan(v) else round(float(v), 2) for d in days for v in d.volume]
     aht = [None if math.isnan(v) else round(float(v), 1) for d in days for v in d.aht]
-    required, scheduled = staffing_curve(queue, calls, aht)
+    from kefu.workforce import erlang as E
+
+    try:
+        required, scheduled = staffing_curve(queue, calls, aht)
+    except E.Unreachable as exc:
+        raise ValidationFailed(_("No staffing meets the queue's target."), code="target_unreachable",
+                               field=str(exc)) from None
     at = now or timezone.now()
     values = {"interval_minutes": queue.interval_minutes, "calls": calls, "aht_s": aht, "required": required,
               "scheduled": scheduled, "edited": [], "method": method, "updated_at": at,
@@ -138,6 +306,84 @@ def edit_requirement(*, actor, requirement_id: int, version: int | None, schedul
                        params={"current_version": Requirement.objects.get(pk=req.pk).version})
     req.refresh_from_db()
     return req
+
+
+# ------------------------------------------------------------------------------------------ backtests
+@transaction.atomic
+def request_backtest(*, actor, queue_id: int, weeks: int | None = 4, method: str = "robust",
+                     now: datetime | None = None) -> BacktestRun:
+    """Queue a backtest of the queue's stored history for the worker (one active backtest per queue)."""
+    require_planner(actor)
+    queue = StaffingQueue.objects.filter(pk=queue_id).first()
+    bad = []
+    if queue is None:
+        bad.append("queue")
+    elif queue.source not in SOURCES_WITH_RECORDS:
+        raise ValidationFailed(_("This queue has no stored history source; import a file."), code="no_source",
+                               field="source")
+    if weeks is None or not 1 <= weeks <= 26:
+        bad.append("weeks")
+    if method not in ("robust", "exp_smoothing"):
+        bad.append("method")
+    if bad:
+        raise ValidationFailed(_("Some fields are missing or out of range."), code="invalid", field=bad[0],
+                               params={"fields": bad})
+    if BacktestRun.objects.filter(queue=queue, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).exists():
+        raise Conflict(_("A backtest of this queue is already running."), code="run_active")
+    run = BacktestRun.objects.create(queue=queue, weeks=weeks, method=method, created_at=now or timezone.now(),
+                                     requested_by=actor if getattr(actor, "pk", None) else None)
+    from kefu.workforce.tasks import run_backtest
+
+    transaction.on_commit(lambda: run_backtest(run.pk))
+    return run
+
+
+SOURCES_WITH_RECORDS = ("calls", "tickets", "chats")
+
+
+@transaction.atomic
+def cancel_backtest(*, actor, run_id: int, now: datetime | None = None) -> BacktestRun:
+    """Stop a backtest: a queued one at once, a running one before its next test week."""
+    require_planner(actor)
+    run = BacktestRun.objects.filter(pk=run_id).first()
+    if run is None:
+        raise NotFound(_("No such backtest."), code="not_found")
+    BacktestRun.objects.filter(pk=run.pk, status=RunStatus.QUEUED).update(
+        status=RunStatus.CANCELLED, finished_at=now or timezone.now())
+    BacktestRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(cancel_requested=True)
+    run.refresh_from_db()
+    return run
+
+
+def execute_backtest(*, run_id: int, now: datetime | None = None) -> BacktestRun | None:
+    """The worker's side: claim the run, read the stored history up to today, score it week by week."""
+    if not BacktestRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(status=RunStatus.RUNNING):
+        return None
+    run = BacktestRun.objects.select_related("queue").get(pk=run_id)
+    from kefu.workforce import backtest as B
+    from kefu.workforce.sources import stored_history
+
+    def progress(done, total):
+        BacktestRun.objects.filter(pk=run_id).update(progress=f"{done}/{total}")
+
+    def cancelled():
+        return BacktestRun.objects.filter(pk=run_id, cancel_requested=True).exists()
+
+    at = now or timezone.now()
+    today = timezone.localdate(at)
+    try:
+        history = stored_history(run.queue, until=today, weeks=26 + run.weeks)
+        result = B.backtest(history, weeks=run.weeks, method=run.method, events=events_for(run.queue),
+                            progress=progress, cancelled=cancelled)
+    except B.Cancelled:
+        BacktestRun.objects.filter(pk=run_id).update(status=RunStatus.CANCELLED, finished_at=at)
+        return BacktestRun.objects.get(pk=run_id)
+    except (ValidationFailed, ValueError) as exc:
+        code = getattr(exc, "code", "") or str(exc)
+        BacktestRun.objects.filter(pk=run_id).update(status=RunStatus.FAILED, error=str(code)[:300], finished_at=at)
+        return BacktestRun.objects.get(pk=run_id)
+    BacktestRun.objects.filter(pk=run_id).update(status=RunStatus.DONE, result=result, finished_at=at, progress="")
+    return BacktestRun.objects.get(pk=run_id)
 
 
 # ------------------------------------------------------------------------------------------ schedule runs
@@ -225,8 +471,25 @@ def _inputs(run: ScheduleRun):
                               no_nights=c.no_nights if c else False,
                               prefers=frozenset(x.strip() for x in (c.prefers if c else "").split(",") if x.strip())))
         by_name[u.username] = u
+    previous = previous_shifts(run.week, [u.pk for u in users])
+    begin = datetime.combine(run.week, datetime.min.time())
+    for agent in agents:
+        own = [s for s in previous if s["agent"] == agent.name]
+        if own:
+            last_end = max(datetime.fromisoformat(s["end"]) for s in own)
+            agent.prior_end = int((last_end - begin).total_seconds() // 60)
+            worked = {date.fromisoformat(s["date"]) for s in own}
+            while run.week - timedelta(days=agent.prior_run + 1) in worked:
+                agent.prior_run += 1
     req = S.Requirement(week=run.week, interval_minutes=step, need=need)
-    return req, patterns, rules, agents, by_name
+    return req, patterns, rules, agents, by_name, previous
+
+
+def previous_shifts(week: date, agent_ids: list[int]) -> list[dict]:
+    """The published shifts of the week before (wall-clock dicts): the rules that cross the boundary read them."""
+    found = (Shift.objects.filter(roster__status=RosterStatus.PUBLISHED, agent_id__in=agent_ids,
+                                  day__gte=week - timedelta(days=7), day__lt=week).select_related("agent"))
+    return [shift_dict(s) for s in found]
 
 
 def execute_run(*, run_id: int, now: datetime | None = None) -> ScheduleRun | None:
@@ -250,8 +513,9 @@ def execute_run(*, run_id: int, now: datetime | None = None) -> ScheduleRun | No
     from kefu.workforce.scheduling.run import schedule_week
 
     try:
-        req, patterns, rules, agents, by_name = _inputs(run)
-        result = schedule_week(req, patterns, agents, rules, cancelled=cancelled, progress=progress)
+        req, patterns, rules, agents, by_name, previous = _inputs(run)
+        result = schedule_week(req, patterns, agents, rules, cancelled=cancelled, progress=progress,
+                               previous=previous)
     except S.Cancelled:
         ScheduleRun.objects.filter(pk=run_id).update(status=RunStatus.CANCELLED, finished_at=now or timezone.now())
         return ScheduleRun.objects.get(pk=run_id)
@@ -350,9 +614,10 @@ def roster_check(roster: Roster) -> dict:
     run = roster.run
     if run is None:
         return {"ok": True, "violations": [], "shortfall": 0.0, "intervals_short": 0}
-    req, patterns, rules, agents, _ = _inputs(run)
+    req, patterns, rules, agents, _, previous = _inputs(run)
     shifts = [shift_dict(s) for s in roster.shifts.select_related("agent")]
-    return check.verify(req=req, patterns=patterns, agents=agents, rules=replace(rules), shifts=shifts)
+    return check.verify(req=req, patterns=patterns, agents=agents, rules=replace(rules), shifts=shifts,
+                        previous=previous)
 
 
 def shift_dict(s: Shift) -> dict:

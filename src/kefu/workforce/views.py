@@ -15,7 +15,14 @@ from kefu.core.errors import ValidationFailed
 from kefu.web.htmx import error_context, form_int, page, render, run_action
 from kefu.workforce import selectors, services
 from kefu.workforce.api import _parse_history
-from kefu.workforce.models import RunStatus, ShiftSetup, StaffingQueue
+from kefu.workforce.models import (
+    EventKind,
+    RunStatus,
+    ShiftSetup,
+    StaffingQueue,
+    TargetKind,
+    VolumeSource,
+)
 
 DAY_LABELS = [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")]
 
@@ -111,6 +118,9 @@ def act(request, action: str):
 
     def forecast():
         queue = StaffingQueue.objects.visible_to(user).filter(pk=form_int(post.get("queue"), "queue")).first()
+        if queue is not None and post.get("from") == "records":
+            services.plan_from_records(actor=user, queue_id=queue.pk, week=week, method=post.get("method") or "robust")
+            return
         upload = request.FILES.get("history")
         if queue is None or upload is None:
             raise ValidationFailed(_("Choose a queue and a history file."), code="required", field="history")
@@ -190,3 +200,120 @@ def ics(request):
     response["Content-Disposition"] = 'attachment; filename="my-shifts.ics"'
     return response
 
+
+
+# ------------------------------------------------------------------------------------------ forecast page
+def _chart(result: dict) -> dict | None:
+    """Forecast vs actual of a backtest as two SVG polylines: daily totals over the test weeks, and the
+    intervals of the last test week."""
+    curve = result.get("curve") or []
+    if not curve:
+        return None
+    daily_f = [sum(x or 0 for x in d["forecast"]) for d in curve]
+    daily_a = [sum(x or 0 for x in d["actual"] if x is not None) for d in curve]
+    top = max(daily_f + daily_a) or 1
+    n = max(len(curve) - 1, 1)
+
+    def line(values, height=150, top=top, n=n):
+        return " ".join(f"{i * 700 / n:.1f},{height - 5 - v * (height - 20) / top:.1f}" for i, v in enumerate(values))
+
+    last = curve[-7:]
+    inter_f = [x or 0 for d in last for x in d["forecast"]]
+    inter_a = [x or 0 for d in last for x in d["actual"]]
+    itop = max(inter_f + inter_a) or 1
+    m = max(len(inter_f) - 1, 1)
+    return {"daily_forecast": line(daily_f), "daily_actual": line(daily_a), "top": round(top),
+            "interval_forecast": line(inter_f, top=itop, n=m), "interval_actual": line(inter_a, top=itop, n=m),
+            "itop": round(itop), "first": curve[0]["date"], "last": curve[-1]["date"],
+            "last_week": last[0]["date"], "weeks": [{"x": round(k * 7 * 700 / n, 1), "date": curve[k * 7]["date"]}
+                                                   for k in range((len(curve) + 6) // 7)]}
+
+
+def _forecast_context(user, **extra) -> dict:
+    queues = selectors.queues(user)
+    chosen = extra.pop("queue_id", None)
+    queue = next((q for q in queues if q.pk == chosen), queues[0] if queues else None)
+    backtest = selectors.latest_backtest(user, queue) if queue else None
+    return {"queues": queues, "queue": queue, "backtest": backtest,
+            "chart": _chart(backtest.result) if backtest and backtest.status == RunStatus.DONE else None,
+            "events": selectors.events(user), "event_kinds": EventKind.choices, "target_kinds": TargetKind.choices,
+            "sources": VolumeSource.choices, "active": (RunStatus.QUEUED, RunStatus.RUNNING),
+            "today": timezone.localdate(), **extra}
+
+
+@login_required
+@page
+def forecast(request):
+    """The planner's forecast settings: each queue's target and history source, events, backtests with the
+    forecast-vs-actual chart."""
+    services.require_planner(request.user)
+    chosen = form_int(request.GET.get("queue"), "queue")
+    return render(request, "workforce/forecast.html", _forecast_context(request.user, queue_id=chosen))
+
+
+@login_required
+@page
+def backtest_status(request):
+    """The latest backtest of a queue (polled by the page while the worker scores it)."""
+    services.require_planner(request.user)
+    context = _forecast_context(request.user, queue_id=form_int(request.GET.get("queue"), "queue"))
+    return render(request, "workforce/partials/backtest.html", context)
+
+
+def _float(value, field: str) -> float | None:
+    raw = str(value if value is not None else "").strip()
+    if not raw:
+        return None
+    try:
+        return float(raw)
+    except ValueError:
+        raise ValidationFailed(_("Enter a number."), code="invalid", field=field) from None
+
+
+def _day(value, field: str) -> date | None:
+    raw = str(value or "").strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise ValidationFailed(_("Enter a date like 2027-03-01."), code="invalid", field=field) from None
+
+
+@login_required
+@require_POST
+@page
+def forecast_act(request, action: str):
+    """Every action of the forecast page, each one service call; a refusal is shown on the page."""
+    user, post = request.user, request.POST
+    queue_id = form_int(post.get("queue"), "queue")
+
+    def settings():
+        changes = {}
+        for name in ("target_sl", "max_p_wait", "max_abandon", "shrinkage", "max_occupancy"):  # entered as %
+            value = _float(post.get(name), name)
+            changes[name] = value / 100 if value is not None else None
+        for name in ("answer_within_s", "target_asa_s", "patience_s"):
+            changes[name] = form_int(post.get(name), name)
+        changes.update(name=post.get("name", ""), target_kind=post.get("target_kind", ""),
+                       source=post.get("source", ""), source_filter=post.get("source_filter", ""))
+        services.update_queue(actor=user, queue_id=queue_id or 0, version=form_int(post.get("version"), "version"),
+                              changes=changes)
+
+    calls = {
+        "settings": settings,
+        "backtest": lambda: services.request_backtest(actor=user, queue_id=queue_id or 0,
+                                                      weeks=form_int(post.get("weeks"), "weeks"),
+                                                      method=post.get("method") or "robust"),
+        "cancel": lambda: services.cancel_backtest(actor=user, run_id=form_int(post.get("run"), "run") or 0),
+        "event": lambda: services.add_event(
+            actor=user, name=post.get("name", ""), kind=post.get("kind", ""),
+            first_day=_day(post.get("first_day"), "first_day"), last_day=_day(post.get("last_day"), "last_day"),
+            queue_id=form_int(post.get("event_queue"), "event_queue"), note=post.get("note", "")),
+        "remove_event": lambda: services.remove_event(actor=user, event_id=form_int(post.get("event"), "event") or 0),
+    }
+    refused = run_action(calls, action, lambda exc: render(
+        request, "workforce/forecast.html", _forecast_context(user, queue_id=queue_id, **error_context(exc)),
+        status=exc.status))
+    suffix = f"?queue={queue_id}" if queue_id else ""
+    return refused or redirect(f"{reverse('workforce:forecast')}{suffix}")

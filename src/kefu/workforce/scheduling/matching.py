@@ -59,7 +59,7 @@ def assign_by_day(plan: ShiftPlan, patterns: list[Pattern], agents: list[Agent],
     days_worked = dict.fromkeys(pair, 0)
     hours = dict.fromkeys(pair, 0.0)
     nights = {a: agents[a].nights_so_far for a in pair}
-    run = dict.fromkeys(pair, 0)
+    run = {a: agents[a].prior_run for a in pair}
     chosen = set()
     for d in range(7):
         today = week + timedelta(days=d)
@@ -72,7 +72,8 @@ def assign_by_day(plan: ShiftPlan, patterns: list[Pattern], agents: list[Agent],
             if not shifts or not workers:
                 continue
             cost = np.array([[_cost(a, patterns[p], agents[a], rules, last.get(a), hours[a], nights[a],
-                                    days_left=7 - d, worked=days_worked[a]) for p in shifts] for a in workers])
+                                    days_left=7 - d, worked=days_worked[a], first_day=d == 0)
+                              for p in shifts] for a in workers])
             rows, cols = linear_sum_assignment(cost)
             for r, c in zip(rows, cols, strict=True):
                 if cost[r, c] >= FORBIDDEN:
@@ -94,9 +95,11 @@ def assign_by_day(plan: ShiftPlan, patterns: list[Pattern], agents: list[Agent],
 
 
 def _cost(a: int, pat: Pattern, agent: Agent, rules: Rules, prev: Pattern | None, hours: float, nights: int, *,
-          days_left: int, worked: int) -> float:
+          days_left: int, worked: int, first_day: bool = False) -> float:
     """What giving this shift to this agent costs; FORBIDDEN when it would break a rule."""
     if not _rest_ok(prev, pat, rules) or (agent.no_nights and pat.night(rules)):
+        return FORBIDDEN
+    if first_day and not agent.rested(pat, rules):
         return FORBIDDEN
     if hours + pat.paid_minutes / 60 > agent.max_hours + 1e-9:
         return FORBIDDEN

@@ -86,6 +86,8 @@ def _exact(plan, patterns, agents, rules, week, holidays, quick, cancelled, prog
             agent = agents[a]
             if week + timedelta(days=d) in agent.unavailable or (agent.no_nights and pat.night(rules)):
                 continue
+            if d == 0 and not agent.rested(pat, rules):  # rest after last week's final shift
+                continue
             if pat.paid_minutes / 60 > agent.max_hours or (pat.skill and pat.skill not in agent.skills
                                                           and plan.groups[g] != frozenset({""})):
                 continue
@@ -139,6 +141,11 @@ def _agent_rows(m: _Model, agent: Agent, days: dict[int, list[tuple[int, int]]],
         window = [(c, 1.0) for d, _, c in every if start <= d < start + span]
         if window:
             m.row(-highspy.kHighsInf, rules.max_consecutive_days, window)
+    if agent.prior_run:  # the run of working days that reaches into this week from the one before
+        first_off_by = max(0, rules.max_consecutive_days - agent.prior_run)
+        window = [(c, 1.0) for d, _, c in every if d <= first_off_by]
+        if window and first_off_by < 7:
+            m.row(-highspy.kHighsInf, first_off_by, window)
     if rules.consecutive_days_off and agent.days_per_week <= 5:
         pairs = []
         for d in range(6):  # u_d = 1 only if the agent is off on day d and day d + 1

@@ -55,8 +55,12 @@ def coverage_of(req: Requirement, shifts: list[dict]) -> dict[str, np.ndarray]:
 
 def schedule_week(req: Requirement, patterns: list[Pattern], agents: list[Agent], rules: Rules, *,
                   holidays: set[date] | None = None, cancelled: Callable[[], bool] | None = None,
-                  progress: Callable[[str, float], None] | None = None) -> dict:
-    """Solve the week and return the roster, paid hours, coverage per interval, solver figures and the check."""
+                  progress: Callable[[str, float], None] | None = None, previous: list[dict] = ()) -> dict:
+    """Solve the week and return the roster, paid hours, coverage per interval, solver figures and the check.
+
+    `previous`: the shifts worked before the week (wall-clock dicts), which the check reads for the rules that
+    cross the week boundary; the agents' `prior_end` / `prior_run` carry the same facts to the solver.
+    """
     began = time.monotonic()
     say = (lambda stage: (lambda gap: progress(stage, gap))) if progress else (lambda stage: None)
     if progress:
@@ -70,7 +74,7 @@ def schedule_week(req: Requirement, patterns: list[Pattern], agents: list[Agent]
               for s in chosen]
     need = sum(req.need.values())
     on = coverage_of(req, shifts)[""]
-    verdict = check.verify(req=req, patterns=patterns, agents=agents, rules=rules, shifts=shifts)
+    verdict = check.verify(req=req, patterns=patterns, agents=agents, rules=rules, shifts=shifts, previous=previous)
     coverage = []
     for d in range(7):
         for s in range(req.slots):

@@ -96,6 +96,15 @@ class Agent:
     prefers: frozenset[str] = frozenset()
     nights_so_far: int = 0
     weekends_so_far: int = 0
+    # Across the week boundary: when the last shift before the week ended (minutes from the week's Monday
+    # 00:00, negative on the Sunday, positive for a night shift ending on Monday) and the working days in a
+    # row up to that Sunday.
+    prior_end: int | None = None
+    prior_run: int = 0
+
+    def rested(self, pattern: Pattern, rules: Rules) -> bool:
+        """Whether the pattern on the week's first day leaves the minimum rest after the last shift before."""
+        return self.prior_end is None or pattern.start - self.prior_end >= rules.min_rest_hours * 60
 
 
 @dataclass

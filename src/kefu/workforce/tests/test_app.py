@@ -197,3 +197,46 @@ def test_demo_plans_next_week_and_publishes_a_checked_roster(world):
     roster = Roster.objects.get(week=date.fromisoformat(got["week"]))
     assert got["shifts"] > 0 and roster.status == RosterStatus.PUBLISHED
     assert services.roster_check(roster)["ok"]
+
+
+def test_next_week_is_scheduled_against_the_published_week_before(world, wfm):
+    _scheduled(world, wfm)
+    first = Roster.objects.get(week=WEEK)
+    services.publish_roster(actor=world.lead, roster_id=first.pk, version=first.version, now=NOW)
+    nxt = WEEK + timedelta(days=7)
+    from kefu.workforce.synthetic import Shape, generate
+
+    history = generate(date(2026, 6, 1), 157, shape=Shape(daily_calls=120, opens=9, closes=18), seed=3)
+    services.plan_requirement(actor=world.lead, queue_id=wfm["queue"].pk, week=nxt, history=history, now=NOW)
+    run = services.request_schedule(actor=world.lead, week=nxt, setup_id=wfm["setup"].pk, now=NOW)
+    assert services.execute_run(run_id=run.pk, now=NOW).summary["check_ok"]
+    second = Roster.objects.get(week=nxt)
+    shifts = list(Shift.objects.filter(roster__in=[first, second]).order_by("start"))
+    for agent in {s.agent_id for s in shifts}:
+        own = [s for s in shifts if s.agent_id == agent]
+        for a, b in zip(own, own[1:], strict=False):
+            assert (b.start - a.end).total_seconds() >= 11 * 3600
+        days = sorted({s.day for s in own})
+        run_len = longest = 0
+        for k in range(14):
+            run_len = run_len + 1 if WEEK + timedelta(days=k) in days else 0
+            longest = max(longest, run_len)
+        assert longest <= 6
+    # A Monday shift for someone who worked the whole week before is a broken rule the check names.
+    tired = max({s.agent_id for s in shifts if s.roster_id == first.pk},
+                key=lambda a: sum(1 for s in shifts if s.agent_id == a and s.roster_id == first.pk))
+    week_one = {s.day for s in shifts if s.agent_id == tired and s.roster_id == first.pk}
+    for d in range(7):
+        day = WEEK + timedelta(days=d)
+        if day not in week_one:
+            template = next(s for s in shifts if s.roster_id == first.pk and s.agent_id == tired)
+            Shift.objects.create(roster=first, agent_id=tired, day=day, pattern=template.pattern,
+                                 start=template.start + (day - template.day), end=template.end + (day - template.day),
+                                 breaks=[{k: (date.fromisoformat(v[:10]) + (day - template.day)).isoformat() + v[10:]
+                                          for k, v in b.items()} for b in template.breaks],
+                                 unpaid_break_minutes=template.unpaid_break_minutes, skills=template.skills)
+    Shift.objects.filter(roster=second, agent_id=tired).delete()
+    monday = Shift.objects.filter(roster=second, day=nxt).exclude(agent_id=tired).first()
+    Shift.objects.filter(pk=monday.pk).update(agent_id=tired)
+    codes = {v["code"] for v in services.roster_check(Roster.objects.get(pk=second.pk))["violations"]}
+    assert "too_many_days_in_a_row" in codes

@@ -179,6 +179,42 @@ def test_independent_check_catches_broken_rosters():
     assert not verdict["ok"] and verdict["shortfall"] > 0
 
 
+def test_check_reads_rest_and_days_in_a_row_across_the_week_boundary():
+    patterns, rules = load_patterns(THREE_SHIFTS)
+    req = need(lambda d, h: 1 if 7 <= h < 15 and d == 0 else 0)
+    agents = staff(1)
+    # Last week: six days in a row up to Sunday, the Sunday a night shift ending on Monday at 07:00.
+    previous = [_shift("坐席01", d, 7 * 60, 15 * 60, "早班/1100", [(11 * 60, 11 * 60 + 30)]) for d in range(-6, -1)]
+    previous.append(_shift("坐席01", -1, 23 * 60, 31 * 60, "夜班/0300", [(27 * 60, 27 * 60 + 30)]))
+    monday = [_shift("坐席01", 0, 7 * 60, 15 * 60, "早班/1100", [(11 * 60, 11 * 60 + 30)])]
+    alone = check.verify(req=req, patterns=patterns, agents=agents, rules=rules, shifts=monday)
+    assert alone["ok"], alone["violations"]  # within the week alone nothing is wrong
+    verdict = check.verify(req=req, patterns=patterns, agents=agents, rules=rules, shifts=monday, previous=previous)
+    found = {v["code"]: v for v in verdict["violations"]}
+    assert found["rest_too_short"]["rest_hours"] == 0 and found["rest_too_short"]["date"] == WEEK.isoformat()
+    assert found["too_many_days_in_a_row"]["days"] == 7
+
+
+def test_solver_keeps_rest_and_days_in_a_row_across_the_week_boundary():
+    patterns, rules = load_patterns(THREE_SHIFTS)
+    req = need(lambda d, h: 1 if 7 <= h < 23 else 0)
+    agents = staff(8)
+    previous = []
+    for a in agents[:3]:  # three agents come off a night shift that ends on Monday at 07:00
+        a.prior_end = 7 * 60
+        previous.append(_shift(a.name, -1, 23 * 60, 31 * 60, "夜班/0300", [(27 * 60, 27 * 60 + 30)]))
+    for a in agents[3:6]:  # three agents have worked six days in a row up to Sunday
+        a.prior_run = 6
+        previous += [_shift(a.name, d, 7 * 60, 15 * 60, "早班/1100", [(11 * 60, 11 * 60 + 30)])
+                     for d in range(-6, 0)]
+    result, _, _ = solve(req, THREE_SHIFTS, agents, previous=previous)
+    assert result["check"]["ok"], result["check"]["violations"]
+    monday = {s["agent"] for s in result["shifts"] if s["date"] == WEEK.isoformat()}
+    assert not monday & {a.name for a in agents[3:6]}  # a seventh day in a row is refused
+    early = {s["agent"] for s in result["shifts"] if s["date"] == WEEK.isoformat() and s["start"].endswith("07:00")}
+    assert not early & {a.name for a in agents[:3]}  # no early shift straight after the night
+
+
 def test_patterns_yaml_errors_name_the_item():
     with pytest.raises(SetupError) as err:
         load_patterns("shifts:\n  - {name: 早班, start: '8点'}\n")
