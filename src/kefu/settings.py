@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "kefu.demo",
     "kefu.bench",
     "kefu.channels",
+    "kefu.attendance",
 ]
 
 MIDDLEWARE = [

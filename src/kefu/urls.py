@@ -33,6 +33,7 @@ urlpatterns = [
     path("utility/", include("kefu.utility.urls")),
     path("enterprise/", include("kefu.enterprise.urls")),
     path("setup/", include("kefu.provision.urls")),
+    path("attendance/", include("kefu.attendance.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

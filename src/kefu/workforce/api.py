@@ -11,11 +11,18 @@ from ninja import Router, Status
 from kefu.api.schemas import ERRORS
 from kefu.core.errors import NotFound, ValidationFailed
 from kefu.workforce import selectors, services
-from kefu.workforce.models import ScheduleRun
+from kefu.workforce.models import BacktestRun, ScheduleRun
 from kefu.workforce.schemas import (
+    BacktestIn,
+    BacktestOut,
     CoverageOut,
     ErlangIn,
     ErlangOut,
+    EventIn,
+    EventOut,
+    FromRecordsIn,
+    QueueOut,
+    QueuePatch,
     ReassignIn,
     RequirementIn,
     RequirementOut,
@@ -25,6 +32,9 @@ from kefu.workforce.schemas import (
     RunOut,
     ShiftOut,
     VersionIn,
+    backtest_out,
+    event_out,
+    queue_out,
     requirement_out,
     run_out,
     shift_out,
@@ -192,3 +202,67 @@ def my_shifts(request, week: date | None = None):
     today = timezone.localdate()
     monday = week or date.fromordinal(today.toordinal() - today.weekday())
     return [shift_out(s) for s in selectors.my_shifts(request.auth, monday)]
+
+
+@router.get("/queues", response={200: list[QueueOut], **ERRORS})
+def list_queues(request):
+    """The staffing queues with their targets and history sources (planners only)."""
+    services.require_planner(request.auth)
+    return [queue_out(q) for q in selectors.queues(request.auth)]
+
+
+@router.patch("/queues/{int:queue_id}", response={200: QueueOut, **ERRORS})
+def update_queue(request, queue_id: int, payload: QueuePatch):
+    """Change a queue's target or source: only the fields sent change; every bad field is named at once."""
+    changes = payload.model_dump(exclude_unset=True)
+    version = changes.pop("version", None)
+    return queue_out(services.update_queue(actor=request.auth, queue_id=queue_id, version=version, changes=changes))
+
+
+@router.post("/requirements/from-records", response={201: RequirementOut, **ERRORS})
+def plan_from_records(request, payload: FromRecordsIn):
+    """Forecast a queue's week from the calls, tickets or chats stored in kefu (the queue's source)."""
+    req = services.plan_from_records(actor=request.auth, queue_id=payload.queue, week=payload.week,
+                                     method=payload.method)
+    return Status(201, requirement_out(req))
+
+
+@router.get("/events", response={200: list[EventOut], **ERRORS})
+def list_events(request):
+    services.require_planner(request.auth)
+    return [event_out(e) for e in selectors.events(request.auth)]
+
+
+@router.post("/events", response={201: EventOut, **ERRORS})
+def add_event(request, payload: EventIn):
+    """Enter days that move the volume; past days of the same name teach the forecast the effect."""
+    event = services.add_event(actor=request.auth, name=payload.name, kind=payload.kind, first_day=payload.first_day,
+                               last_day=payload.last_day, queue_id=payload.queue, note=payload.note)
+    return Status(201, event_out(event))
+
+
+@router.delete("/events/{int:event_id}", response={204: None, **ERRORS})
+def remove_event(request, event_id: int):
+    services.remove_event(actor=request.auth, event_id=event_id)
+    return Status(204, None)
+
+
+@router.post("/backtests", response={202: BacktestOut, **ERRORS})
+def request_backtest(request, payload: BacktestIn):
+    """Backtest the queue's stored history in the worker; poll it for progress and the scores."""
+    run = services.request_backtest(actor=request.auth, queue_id=payload.queue, weeks=payload.weeks,
+                                    method=payload.method)
+    return Status(202, backtest_out(run))
+
+
+@router.get("/backtests/{int:run_id}", response={200: BacktestOut, **ERRORS})
+def get_backtest(request, run_id: int):
+    run = BacktestRun.objects.visible_to(request.auth).filter(pk=run_id).first()
+    if run is None:
+        raise NotFound(_("No such backtest."), code="not_found")
+    return backtest_out(run)
+
+
+@router.post("/backtests/{int:run_id}/cancel", response={200: BacktestOut, **ERRORS})
+def cancel_backtest(request, run_id: int):
+    return backtest_out(services.cancel_backtest(actor=request.auth, run_id=run_id))

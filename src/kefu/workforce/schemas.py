@@ -128,3 +128,99 @@ def shift_out(s) -> dict:
     return {"id": s.pk, "agent": s.agent_id, "agent_name": s.agent.display_name or s.agent.username,
             "date": s.day, "pattern": s.pattern, "start": timezone.localtime(s.start),
             "end": timezone.localtime(s.end), "breaks": s.breaks}
+
+
+class QueueOut(Schema):
+    id: int
+    code: str
+    name: str
+    interval_minutes: int
+    target_kind: str
+    target_sl: float
+    answer_within_s: int
+    target_asa_s: int | None
+    max_p_wait: float | None
+    max_abandon: float | None
+    patience_s: int | None
+    shrinkage: float
+    max_occupancy: float
+    source: str
+    source_filter: str
+    version: int
+
+
+class QueuePatch(Schema):
+    """Only the fields sent change; `version` is the one the client loaded (409 when stale)."""
+
+    version: int | None = None
+    name: str | None = None
+    target_kind: str | None = None
+    target_sl: float | None = None
+    answer_within_s: int | None = None
+    target_asa_s: int | None = None
+    max_p_wait: float | None = None
+    max_abandon: float | None = None
+    patience_s: int | None = None
+    shrinkage: float | None = None
+    max_occupancy: float | None = None
+    source: str | None = None
+    source_filter: str | None = None
+
+
+class FromRecordsIn(Schema):
+    queue: int
+    week: date
+    method: str = "robust"
+
+
+class EventIn(Schema):
+    name: str
+    kind: str = "other"
+    first_day: date
+    last_day: date | None = None
+    queue: int | None = None
+    note: str = ""
+
+
+class EventOut(Schema):
+    id: int
+    name: str
+    kind: str
+    first_day: date
+    last_day: date
+    queue: int | None
+    note: str
+
+
+class BacktestIn(Schema):
+    queue: int
+    weeks: int = 4
+    method: str = "robust"
+
+
+class BacktestOut(Schema):
+    id: int
+    queue: int
+    weeks: int
+    method: str
+    status: str
+    progress: str
+    error: str
+    result: dict
+    created_at: datetime
+    finished_at: datetime | None
+
+
+def queue_out(q) -> dict:
+    return {f: getattr(q, f) for f in QueueOut.model_fields if f != "id"} | {"id": q.pk}
+
+
+def event_out(e) -> dict:
+    return {"id": e.pk, "name": e.name, "kind": e.kind, "first_day": e.first_day, "last_day": e.last_day,
+            "queue": e.queue_id, "note": e.note}
+
+
+def backtest_out(b) -> dict:
+    return {"id": b.pk, "queue": b.queue_id, "weeks": b.weeks, "method": b.method, "status": b.status,
+            "progress": b.progress, "error": b.error, "result": b.result, "created_at": b.created_at,
+            "finished_at": b.finished_at}

@@ -89,5 +89,9 @@ def stored_history(queue, *, until: date, weeks: int = 26):
     volume = np.where(used[:, None] & open_slots[None, :], count, np.nan)
     with np.errstate(invalid="ignore", divide="ignore"):
         aht = np.where(timed > 0, work / timed, np.nan)
-    lead = int(np.argmax(used))  # the history starts at the first day with a record
-    return History(first=first + timedelta(days=lead), minutes=minutes, volume=volume[lead:], aht=aht[lead:])
+    # The history runs from the first to the last day with a record: days before the center used kefu, or
+    # after its records stop, are not weeks of zero demand to score or learn from.
+    lead = int(np.argmax(used))
+    tail = days - int(np.argmax(used[::-1]))
+    return History(first=first + timedelta(days=lead), minutes=minutes, volume=volume[lead:tail],
+                   aht=aht[lead:tail])

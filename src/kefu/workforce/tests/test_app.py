@@ -240,3 +240,22 @@ def test_next_week_is_scheduled_against_the_published_week_before(world, wfm):
     Shift.objects.filter(pk=monday.pk).update(agent_id=tired)
     codes = {v["code"] for v in services.roster_check(Roster.objects.get(pk=second.pk))["violations"]}
     assert "too_many_days_in_a_row" in codes
+
+
+def test_cli_schedules_from_the_stored_setup_and_publishes(world, wfm):
+    import json
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="--setup"):
+        call_command("schedule", "--week", WEEK.isoformat(), "--setup", "没有这个")
+    with pytest.raises(CommandError, match="--requirements"):
+        call_command("schedule", "--week", WEEK.isoformat())
+    out = StringIO()
+    call_command("schedule", "--week", WEEK.isoformat(), "--setup", wfm["setup"].name, "--publish", "--json",
+                 stdout=out)
+    got = json.loads(out.getvalue())
+    assert got["status"] == "done" and got["check_ok"] and got["roster"] == "published" and got["shifts"]
+    roster = Roster.objects.get(week=WEEK)
+    assert roster.status == RosterStatus.PUBLISHED and roster.shifts.count() == len(got["shifts"])

@@ -182,3 +182,28 @@ def test_plan_page_forecasts_the_week_from_stored_calls(world, recorded, client)
                                                    "method": "robust"})
     assert done.status_code == 302
     assert Requirement.objects.get(queue=recorded, week=WEEK).calls[18] is not None
+
+
+def test_api_patches_only_the_fields_sent_plans_from_records_and_runs_backtests(world, recorded, api):
+    lead = api.as_user(world, world.lead)
+    got = lead.call("get", "/workforce/queues").json()
+    assert got[0]["source"] == "calls" and got[0]["target_kind"] == "sl"
+    bad = lead.call("patch", f"/workforce/queues/{recorded.pk}", {"version": recorded.version, "target_kind": "p_wait",
+                                                                   "shrinkage": -0.1})
+    assert bad.status_code == 422 and bad.json()["error"]["params"]["fields"] == ["shrinkage", "max_p_wait"]
+    ok = lead.call("patch", f"/workforce/queues/{recorded.pk}", {"version": recorded.version, "target_kind": "p_wait",
+                                                                  "max_p_wait": 0.2})
+    assert ok.status_code == 200 and ok.json()["max_p_wait"] == 0.2 and ok.json()["shrinkage"] == 0.3
+    stale = lead.call("patch", f"/workforce/queues/{recorded.pk}", {"version": recorded.version, "max_p_wait": 0.3})
+    assert stale.status_code == 409
+    made = lead.call("post", "/workforce/requirements/from-records", {"queue": recorded.pk, "week": str(WEEK)})
+    assert made.status_code == 201 and made.json()["calls"][18] is not None
+    event = lead.call("post", "/workforce/events", {"name": "版本更新", "kind": "release", "first_day": "2026-11-04"})
+    assert event.status_code == 201 and lead.call("get", "/workforce/events").json()[0]["name"] == "版本更新"
+    assert lead.call("delete", f"/workforce/events/{event.json()['id']}").status_code == 204
+    run = lead.call("post", "/workforce/backtests", {"queue": recorded.pk, "weeks": 2})
+    assert run.status_code == 202 and run.json()["status"] == "queued"
+    assert lead.call("post", f"/workforce/backtests/{run.json()['id']}/cancel").json()["status"] == "cancelled"
+    agent = api.as_user(world, world.agent)
+    assert agent.call("get", f"/workforce/backtests/{run.json()['id']}").status_code == 404
+    assert agent.call("patch", f"/workforce/queues/{recorded.pk}", {"version": 3, "name": "x"}).status_code == 403
