@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kefu.core.errors import ServiceError, ValidationFailed
@@ -26,8 +26,8 @@ from kefu.utility.views.common import day_param, fen_param, month_param, office,
 from kefu.web.htmx import form_int, page, render
 
 # Column names of the arrears file as the refusal lists them.
-ARREARS_FIELDS = {"account": _lazy("account"), "period": _lazy("period"), "amount": _lazy("amount"),
-                  "due_on": _lazy("due date"), "file": _lazy("file")}
+ARREARS_FIELDS = {"account": gettext_lazy("account"), "period": gettext_lazy("billing period"),
+                  "amount": gettext_lazy("amount"), "due_on": gettext_lazy("due date"), "file": gettext_lazy("file")}
 
 
 @login_required
