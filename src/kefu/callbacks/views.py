@@ -1,10 +1,12 @@
 """The callback screens: the agent's list and the pull button, the lead's pool and approvals, the call itself."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kefu.accounts.models import User
@@ -166,4 +168,14 @@ def act(request, task_id: int, action: str):
         context = _task_context(request.user, _load(request.user, task_id), posted=post, form=action, **errors)
         return render(request, "callbacks/task.html", context, status=exc.status)
 
-    return run_action(calls, action, refused) or redirect("callbacks:queue")
+    refusal = run_action(calls, action, refused)
+    if refusal is not None:
+        return refusal
+    if action == "outcome":
+        # Say that it was recorded, and go straight on to the agent's next call instead of the list.
+        messages.success(request, _("Outcome recorded for %(number)s.") % {"number": _load(request.user, task_id)
+                                                                         .ticket.number})
+        following = selectors.my_tasks(request.user).exclude(pk=task_id).first()
+        if following is not None:
+            return redirect("callbacks:task", following.pk)
+    return redirect("callbacks:queue")

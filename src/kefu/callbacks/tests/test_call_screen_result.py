@@ -92,3 +92,15 @@ def test_the_tickets_own_phone_comes_first_and_no_phone_at_all_is_said(world, cl
     assert "139****1111" in call and "138****1234" not in call
     page = _page(client, world, _repaired(world, contact_phone=""))
     assert 'data-testid="no-phone"' in page
+
+
+def test_after_an_outcome_the_agent_is_told_and_taken_to_the_next_call(world, client):
+    first, second = _repaired(world), _repaired(world)
+    _page(client, world, second)
+    task = CallbackTask.objects.get(ticket=first)
+    _page(client, world, first)
+    task.refresh_from_db()
+    r = client.post(f"/callbacks/{task.pk}/outcome/", {"version": task.version, "outcome": "accepted"}, follow=True)
+    following = CallbackTask.objects.get(ticket=second)
+    assert r.redirect_chain[-1][0] == f"/callbacks/{following.pk}/"
+    assert f"{first.number}" in r.content.decode() and "已记录" in r.content.decode()
