@@ -156,3 +156,56 @@ class Policy(models.Model):
 
     def __str__(self):
         return "policy"
+
+
+class SwapStatus(models.TextChoices):
+    ASKED = "asked", _("Waiting for the colleague")
+    ACCEPTED = "accepted", _("Waiting for the team lead")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused by the team lead")
+    DECLINED = "declined", _("Declined by the colleague")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class SwapQuerySet(RestrictedQuerySet):
+    def restrict(self, user, action: str):
+        """The two agents see their swap; a team lead their team's; supervisors and up all."""
+        from django.db.models import Q
+
+        if not (user and user.is_authenticated and user.is_active):
+            return self.none()
+        mine = Q(requester_id=user.pk) | Q(colleague_id=user.pk)
+        if is_team_scoped(user):
+            return self.filter(mine | Q(requester__team_id=user.team_id) | Q(colleague__team_id=user.team_id)) \
+                if user.team_id else self.filter(mine)
+        if user.can_supervise():
+            return self.all()
+        return self.filter(mine)
+
+
+class Swap(models.Model):
+    """调班: an agent's shift exchanged with a named colleague's (or taken over when the colleague gives none)."""
+
+    requester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+                                  verbose_name=_("asked by"))
+    colleague = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+                                  verbose_name=_("colleague"))
+    shift = models.ForeignKey("workforce.Shift", on_delete=models.CASCADE, related_name="+",
+                              verbose_name=_("shift given"))
+    their_shift = models.ForeignKey("workforce.Shift", null=True, blank=True, on_delete=models.CASCADE,
+                                    related_name="+", verbose_name=_("shift taken"))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=SwapStatus.choices, default=SwapStatus.ASKED)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField()
+    version = models.PositiveIntegerField(default=1)
+
+    objects = SwapQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.requester_id}↔{self.colleague_id} {self.status}"

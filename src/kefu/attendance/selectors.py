@@ -155,3 +155,12 @@ def people(actor):
 def pending_corrections(actor) -> list[Correction]:
     return list(Correction.objects.visible_to(actor).filter(status=CorrectionStatus.PENDING)
                 .exclude(user_id=actor.pk).select_related("user").order_by("created_at"))
+
+
+def teammates(user) -> list:
+    """The colleagues an agent can swap with: active people of the same team (everyone rostered, lacking one)."""
+    from kefu.accounts.models import User
+
+    found = User.objects.filter(is_active=True).exclude(pk=user.pk)
+    found = found.filter(team_id=user.team_id) if user.team_id else found.filter(shifts__isnull=False).distinct()
+    return list(found.order_by("username"))

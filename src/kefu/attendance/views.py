@@ -1,9 +1,10 @@
 """Attendance screens: the agent's month with clock-in/out and corrections; the team lead's monthly sheet with
 the corrections to decide and the Excel export."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -11,8 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kefu.attendance import requests as R
 from kefu.attendance import selectors, services
-from kefu.attendance.models import Correction, LeaveKind, PunchKind
+from kefu.attendance.models import Correction, Leave, LeaveKind, LeaveStatus, PunchKind, Swap, SwapStatus
 from kefu.core.errors import Forbidden, ValidationFailed
 from kefu.web.htmx import error_context, form_int, page, render, run_action
 
@@ -167,3 +169,104 @@ def act(request, action: str):
     done = run_action(calls, action, refused)
     target = "attendance:team" if lead_page else "attendance:mine"
     return done or redirect(f"{reverse(target)}?month={month:%Y-%m}")
+
+
+# ------------------------------------------------------------------------------------------ swaps and leave
+def _requests_context(user, **extra) -> dict:
+    from kefu.workforce.models import RosterStatus, Shift
+
+    today = timezone.localdate()
+    mates = selectors.teammates(user)
+    upcoming = (Shift.objects.filter(roster__status=RosterStatus.PUBLISHED, day__gt=today,
+                                     day__lte=today + timedelta(days=28))
+                .select_related("agent").order_by("start"))
+    swaps = list(Swap.objects.visible_to(user).filter(Q(requester=user) | Q(colleague=user))
+                 .select_related("requester", "colleague", "shift", "their_shift")[:30])
+    return {"mine": [s for s in upcoming if s.agent_id == user.pk],
+            "theirs": [s for s in upcoming if s.agent_id in {m.pk for m in mates}],
+            "mates": mates, "swaps": swaps, "asked": SwapStatus.ASKED,
+            "leaves": Leave.objects.visible_to(user).filter(user=user)[:20], "leave_kinds": LeaveKind.choices,
+            "balances": [{"kind": label, **R.balance(user, kind, today.year)} for kind, label in LeaveKind.choices
+                         if kind in R.BALANCED], "today": today, **extra}
+
+
+@login_required
+@page
+def requests_page(request):
+    """The agent's swaps and leave: ask a colleague to swap, answer a colleague, ask for leave."""
+    return render(request, "attendance/requests.html", _requests_context(request.user))
+
+
+def _strip(cover: list[dict]) -> list[dict]:
+    """Coverage per day as cells for the strip: under the requirement red, newly under outlined."""
+    if not cover:
+        return []
+    per_day = len(cover) // 7
+    names = [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")]
+    return [{"label": names[d], "cells": cover[d * per_day:(d + 1) * per_day]} for d in range(7)]
+
+
+def _approvals_context(user, **extra) -> dict:
+    swaps = list(Swap.objects.visible_to(user).filter(status=SwapStatus.ACCEPTED)
+                 .exclude(requester=user).select_related("requester", "colleague", "shift", "their_shift"))
+    for sw in swaps:
+        week = sw.shift.day - timedelta(days=sw.shift.day.weekday())
+        sw.cover = _strip(R.coverage_impact(week=week, user=user))
+    leaves = list(Leave.objects.visible_to(user).filter(status=LeaveStatus.PENDING).exclude(user=user)
+                  .select_related("user"))
+    for lv in leaves:
+        from kefu.workforce.models import RosterStatus, Shift
+
+        gone = list(Shift.objects.filter(agent=lv.user, roster__status=RosterStatus.PUBLISHED,
+                                         day__gte=lv.first_day, day__lte=lv.last_day).values_list("pk", flat=True))
+        week = lv.first_day - timedelta(days=lv.first_day.weekday())
+        lv.cover = _strip(R.coverage_impact(week=week, remove=gone, user=user))
+        lv.shifts_lost = len(gone)
+    return {"swaps": swaps, "leaves": leaves, **extra}
+
+
+@login_required
+@page
+def approvals(request):
+    """The team lead's swaps and leave to decide, each with the coverage of its week after the change."""
+    _require_lead(request.user)
+    return render(request, "attendance/approvals.html", _approvals_context(request.user))
+
+
+@login_required
+@require_POST
+@page
+def request_act(request, action: str):
+    """Every swap and leave action, each one service call; a refusal is shown on the page it came from."""
+    user, post = request.user, request.POST
+
+    def version():
+        return form_int(post.get("version"), "version")
+
+    calls = {
+        "ask_swap": lambda: R.ask_swap(actor=user, colleague_id=form_int(post.get("colleague"), "colleague"),
+                                       shift_id=form_int(post.get("shift"), "shift"),
+                                       their_shift_id=form_int(post.get("their_shift"), "their_shift"),
+                                       reason=post.get("reason", "")),
+        "answer": lambda: R.answer_swap(actor=user, swap_id=form_int(post.get("swap"), "swap") or 0,
+                                        version=version(), accept=post.get("answer") == "accept"),
+        "decide_swap": lambda: R.decide_swap(actor=user, swap_id=form_int(post.get("swap"), "swap") or 0,
+                                             version=version(), approve=post.get("decision") == "approve"),
+        "ask_leave": lambda: R.ask_leave(actor=user, kind=post.get("kind", ""),
+                                         first_day=_day(post.get("first_day"), "first_day"),
+                                         last_day=_day(post.get("last_day"), "last_day"),
+                                         reason=post.get("reason", "")),
+        "decide_leave": lambda: R.decide_leave(actor=user, leave_id=form_int(post.get("leave"), "leave") or 0,
+                                               version=version(), approve=post.get("decision") == "approve"),
+    }
+    lead = action.startswith("decide")
+
+    def refused(exc):
+        if lead:
+            return render(request, "attendance/approvals.html", _approvals_context(user, **error_context(exc)),
+                          status=exc.status)
+        return render(request, "attendance/requests.html", _requests_context(user, **error_context(exc)),
+                      status=exc.status)
+
+    return run_action(calls, action, refused) or redirect(reverse("attendance:approvals" if lead
+                                                                  else "attendance:requests"))

@@ -82,6 +82,11 @@ NAV: list[NavItem] = [
     NavItem("kpi:overview", _("KPIs"), _reads_reports),
     NavItem("kpi:stars", _("Star board"), _scored),
     NavItem("training:mine", _("Training and exams"), _scored),
+    NavItem("attendance:mine", _("My attendance"), _handles),
+    NavItem("attendance:requests", _("Swaps and leave"), _handles),
+    NavItem("attendance:team", _("Attendance sheet"), lambda u: u.can_supervise()),
+    NavItem("attendance:board", _("Adherence board"), lambda u: u.can_supervise()),
+    NavItem("attendance:approvals", _("Swaps and leave to decide"), lambda u: u.can_supervise()),
 ]
 
 
