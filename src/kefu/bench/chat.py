@@ -168,6 +168,7 @@ async def _load(server: "ChatServer", world: dict, chats: list[dict], options: d
     csrf = secrets.token_hex(16)
     cookies = {a.pk: await asyncio.to_thread(_session_cookie, a) for a in world["agents"]}
     sent: dict[str, float] = {}
+    answered: dict[str, float] = {}  # when the POST's answer came back: the message is stored and announced
     arrived: dict[str, float] = {}
 
     def on_message(event: dict, at: float) -> None:
@@ -202,6 +203,7 @@ async def _load(server: "ChatServer", world: dict, chats: list[dict], options: d
                     status, _d = await post(port, "/chat/v/send", {"body": body}, {"X-Chat-Token": c["token"]})
                 else:
                     status, _d = await post(port, f"/chat/c/{c['id']}/send", {"body": body}, agent_headers)
+                answered[body] = time.perf_counter()
                 if status != 201:
                     errors.append(status)
 
@@ -214,6 +216,10 @@ async def _load(server: "ChatServer", world: dict, chats: list[dict], options: d
     cpu = server.cpu_seconds() - cpu
     delays = [arrived[b] - sent[b] for b in arrived]
     delivery = latency(delays)
+    # The delay split in two, to tell where it goes: the POST itself (waiting for the server's request thread,
+    # the transaction) and the push from the commit to the other side's open stream.
+    delivery["post_answer"] = latency([answered[b] - sent[b] for b in answered])
+    delivery["push_after_answer"] = latency([max(0.0, arrived[b] - answered[b]) for b in arrived if b in answered])
     delivery.update({"sent": len(sent), "delivered": len(arrived), "lost": len(sent) - len(arrived),
                      "http_errors": len(errors), "sessions": len(chats), "streams": len(streams),
                      "messages_per_s": round(len(sent) / send_s, 1),
@@ -304,7 +310,8 @@ def summary(result: dict) -> str:
     d, r, m = result["delivery"], result["routing"], result["memory"]
     return "\n".join([
         f"delivery: {d['sessions']} sessions, {d['sent']} messages, p50/p95 {d['p50_ms']}/{d['p95_ms']} ms, "
-        f"lost {d['lost']}, http errors {d['http_errors']}",
+        f"lost {d['lost']}, http errors {d['http_errors']} (POST answered p95 {d['post_answer']['p95_ms']} ms, "
+        f"push after the answer p95 {d['push_after_answer']['p95_ms']} ms)",
         f"routing: {r['agents_available']} agents available, p50/p95 {r['p50_ms']}/{r['p95_ms']} ms, "
         f"{r['queries_per_decision_max']} queries per decision",
         f"memory: {m['server_kb_per_idle_stream']} KiB per idle stream",

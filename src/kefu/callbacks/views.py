@@ -1,9 +1,12 @@
 """The callback screens: the agent's list and the pull button, the lead's pool and approvals, the call itself."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kefu.accounts.models import User
@@ -16,6 +19,7 @@ from kefu.surveys.models import Questionnaire
 from kefu.surveys.selectors import questionnaire_for_ticket
 from kefu.surveys.validation import answer_errors, answers_from_post
 from kefu.tickets.models import TicketType
+from kefu.tickets.timeline import timeline
 from kefu.web.htmx import error_context, form_datetime, form_int, page, render, run_action
 
 OUTCOMES = [(o.value, o.label) for o in Outcome if o not in (Outcome.CLOSED_UNREACHABLE, Outcome.CANCELLED)]
@@ -72,12 +76,30 @@ def assign(request, task_id: int):
     return run_action(calls, "assign", _refused_queue(request, task_id)) or redirect("callbacks:queue")
 
 
+def _phones(ticket) -> list[dict]:
+    """The numbers to call, masked, each with its audited reveal: the ticket's own contact phone, else the
+    customer's phones (primary first) — a ticket typed without a number still has a customer who has one."""
+    if ticket.contact_phone:
+        return [{"masked": mask_phone(ticket.contact_phone), "label": "", "dom_id": "contact-phone",
+                 "reveal_url": reverse("tickets:reveal_phone", args=[ticket.pk])}]
+    if not ticket.customer_id:
+        return []
+    return [{"masked": c.masked_value, "label": c.get_kind_display(), "dom_id": f"contact-{c.pk}",
+             "reveal_url": reverse("customers:reveal_contact", args=[ticket.customer_id, c.pk])}
+            for c in ticket.customer.contacts.all() if c.is_sensitive]
+
+
 def _task_context(user, task: CallbackTask, **extra) -> dict:
     ticket = task.ticket
     questionnaire = questionnaire_for_ticket(ticket) if task.state == "open" else None
-    return {"task": task, "ticket": ticket, "script": script_for(ticket, user), "outcomes": OUTCOMES,
+    # The whole handling history on the call screen: the agent reads out a result and must be able to
+    # answer "and what about …?" without leaving the call. The same events give the script its result.
+    events = list(ticket.events.select_related("actor").order_by("created_at", "id"))
+    messages = {m.pk: m for m in ticket.messages.all()}
+    return {"task": task, "ticket": ticket, "script": script_for(ticket, user, events), "outcomes": OUTCOMES,
+            "entries": timeline(events, messages),
             "questionnaire": questionnaire,
-            "masked_phone": mask_phone(ticket.contact_phone) if ticket.contact_phone else "",
+            "phones": _phones(ticket), "can_reveal": user.can_reveal_pii(),
             "types": TicketType.objects.filter(active=True).order_by("position", "id"),
             "can_record": task.state == "open" and (task.assignee_id == user.pk or user.can_supervise()),
             "can_approve": task.state == "awaiting_approval" and user.can_supervise(),
@@ -146,4 +168,14 @@ def act(request, task_id: int, action: str):
         context = _task_context(request.user, _load(request.user, task_id), posted=post, form=action, **errors)
         return render(request, "callbacks/task.html", context, status=exc.status)
 
-    return run_action(calls, action, refused) or redirect("callbacks:queue")
+    refusal = run_action(calls, action, refused)
+    if refusal is not None:
+        return refusal
+    if action == "outcome":
+        # Say that it was recorded, and go straight on to the agent's next call instead of the list.
+        messages.success(request, _("Outcome recorded for %(number)s.") % {"number": _load(request.user, task_id)
+                                                                         .ticket.number})
+        following = selectors.my_tasks(request.user).exclude(pk=task_id).first()
+        if following is not None:
+            return redirect("callbacks:task", following.pk)
+    return redirect("callbacks:queue")

@@ -308,3 +308,100 @@ def claim(request, sample_id: int):
     """Take a sample from the queue; another inspector's claim answers 409 `claimed`."""
     item = services.claim_sample(actor=request.auth, sample_id=sample_id)
     return sample_out(Sample.objects.select_related("contact").get(pk=item.pk))
+
+
+# -- calibration sessions (QA4: several inspectors score the same contacts; spread, agreement, reference) ------
+
+class CalibrationIn(Schema):
+    title: str
+    contact_ids: list[int]
+
+
+class CalibrationScoreIn(Schema):
+    contact_id: int
+    deductions: dict[str, int] = {}
+    fatal: list[str] = []
+
+
+class CalibrationReferenceIn(Schema):
+    score: int
+
+
+class CalibrationScoreOut(Schema):
+    inspector_id: int
+    score: int
+    deductions: dict[str, int]
+    fatal: list[str]
+    scored_at: datetime
+
+
+class CalibrationContactOut(Schema):
+    contact: ContactOut
+    scores: list[CalibrationScoreOut]
+    mean: float | None
+    spread: int | None
+    reference: int | None
+    agreement: float | None  # share of the scores within the agreement band of the reference (else the mean)
+
+
+class CalibrationOut(Schema):
+    id: int
+    title: str
+    created_at: datetime
+    created_by_id: int | None
+    contacts: list[CalibrationContactOut]
+
+
+class CalibrationBriefOut(Schema):
+    id: int
+    title: str
+    created_at: datetime
+    contact_count: int
+
+
+def _calibration_out(user, calibration_id: int) -> dict:
+    summary = selectors.calibration_summary(selectors.calibration_for(user, calibration_id))
+    session = summary["session"]
+    return {"id": session.pk, "title": session.title, "created_at": session.created_at,
+            "created_by_id": session.created_by_id,
+            "contacts": [{"contact": contact_out(row["contact"]), "mean": row["mean"], "spread": row["spread"],
+                          "reference": row["reference"], "agreement": row["agreement"],
+                          "scores": [{"inspector_id": s.inspector_id, "score": s.score, "deductions": s.deductions,
+                                      "fatal": s.fatal, "scored_at": s.scored_at} for s in row["by"]]}
+                         for row in summary["contacts"]]}
+
+
+@router.get("/calibrations", response={200: list[CalibrationBriefOut], **ERRORS})
+def calibrations(request):
+    """Calibration sessions, newest first (inspectors and supervisors)."""
+    return [{"id": s.pk, "title": s.title, "created_at": s.created_at, "contact_count": s.contact_count}
+            for s in selectors.calibration_list(request.auth)]
+
+
+@router.post("/calibrations", response={200: CalibrationOut, **ERRORS})
+def create_calibration(request, payload: CalibrationIn):
+    """Start a session over a few contacts (supervisors)."""
+    session = services.create_calibration(actor=request.auth, title=payload.title, contact_ids=payload.contact_ids)
+    return _calibration_out(request.auth, session.pk)
+
+
+@router.get("/calibrations/{calibration_id}", response={200: CalibrationOut, **ERRORS})
+def calibration(request, calibration_id: int):
+    """A session: every inspector's scores per contact, their mean, spread and agreement, the reference."""
+    return _calibration_out(request.auth, calibration_id)
+
+
+@router.post("/calibrations/{calibration_id}/scores", response={200: CalibrationOut, **ERRORS})
+def calibration_score(request, calibration_id: int, payload: CalibrationScoreIn):
+    """The caller scores one contact of the session (once; again answers 409 `duplicate`)."""
+    services.calibrate(actor=request.auth, calibration_id=calibration_id, contact_id=payload.contact_id,
+                       deductions=payload.deductions, fatal=payload.fatal)
+    return _calibration_out(request.auth, calibration_id)
+
+
+@router.put("/calibrations/{calibration_id}/references/{contact_id}", response={200: CalibrationOut, **ERRORS})
+def calibration_reference(request, calibration_id: int, contact_id: int, payload: CalibrationReferenceIn):
+    """Set the reference score of a contact in the session (supervisors; audited)."""
+    services.set_reference(actor=request.auth, calibration_id=calibration_id, contact_id=contact_id,
+                           score=payload.score)
+    return _calibration_out(request.auth, calibration_id)

@@ -6,6 +6,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from kefu.core.errors import NotFound
+from kefu.quality.access import require_inspector
 from kefu.quality.contacts import ContactData, source
 from kefu.quality.models import Appeal, AppealState, Calibration, Contact, Evaluation, Sample, SampleState
 
@@ -93,3 +94,18 @@ def calibration_summary(session: Calibration) -> dict:
 
 def calibrations(user, *, limit: int = 30) -> list[Calibration]:
     return list(Calibration.objects.order_by("-created_at", "-id")[:limit])
+
+
+def calibration_list(user, *, limit: int = 100) -> list[Calibration]:
+    """Sessions with their number of contacts, for the API (inspectors only)."""
+    require_inspector(user)
+    return list(Calibration.objects.annotate(contact_count=Count("contacts")).order_by("-created_at", "-id")[:limit])
+
+
+def calibration_for(user, calibration_id: int) -> Calibration:
+    """One session an inspector may read; 404 `not_found` naming the id otherwise."""
+    require_inspector(user)
+    session = Calibration.objects.filter(pk=calibration_id).first()
+    if session is None:
+        raise NotFound(_("No such calibration session."), field="calibration_id")
+    return session

@@ -12,4 +12,6 @@ urlpatterns = [
     path("calibrations/", views.calibrations, name="calibrations"),
     path("calibrations/<int:calibration_id>/", views.calibration, name="calibration"),
     path("settings/", views.settings_page, name="settings"),
+    path("scorecards/", views.scorecards, name="scorecards"),
+    path("scorecards/<int:scorecard_id>/", views.scorecard, name="scorecard"),
 ]

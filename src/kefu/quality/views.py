@@ -4,6 +4,7 @@ the automatic checks' trend and settings."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,10 +14,10 @@ from kefu.core.errors import ServiceError
 from kefu.quality import selectors, services
 from kefu.quality.access import can_decide, can_inspect
 from kefu.quality.checks import KINDS
-from kefu.quality.models import Calibration, SamplingPlan
+from kefu.quality.models import Calibration, SamplingPlan, Scorecard
 from kefu.quality.services.common import clean_month, local_month
 from kefu.quality.services.config import check_rules
-from kefu.web.htmx import error_context, form_int, page, render
+from kefu.web.htmx import error_context, form_int, is_htmx, page, render
 
 
 def _month(request):
@@ -241,3 +242,104 @@ def settings_page(request):
     lists = [(kind, rules._meta.get_field(kind).verbose_name, ", ".join(getattr(rules, kind))) for kind in KINDS]
     return render(request, "quality/settings.html", {"rules": rules, "lists": lists, "teams": teams, **error},
                   status=422 if error else 200)
+
+
+# -- scorecards (QA1): the supervisor lists, creates and edits cards through the same service as the API -----
+
+BLANK_ROWS = 3  # empty rows under a card's items, so a supervisor can add items without a script
+
+
+def _order(value: str, default: int) -> int:
+    """Where a row goes; a row without a usable number keeps its place."""
+    try:
+        return int(value)
+    except ValueError:
+        return default
+
+
+def _typed_rows(post) -> list[dict]:
+    """The item rows as typed, in the order asked (rows left wholly empty are dropped); the service's errors
+    name items by their index in this list, so the page shows the rows in exactly this order."""
+    rows = []
+    count = post.get("rows", "")
+    for i in range(min(int(count), 200) if count.isdigit() else 0):
+        row = {key: (post.get(f"{key}_{i}") or "").strip()
+               for key in ("code", "category", "label", "points", "order")}
+        row["fatal"] = f"fatal_{i}" in post
+        if any(row[key] for key in ("code", "category", "label", "points")) or row["fatal"]:
+            rows.append((i, row))
+    rows.sort(key=lambda pair: (_order(pair[1]["order"], pair[0]), pair[0]))
+    return [row for _, row in rows]
+
+
+def _items(rows: list[dict]) -> list:
+    items = []
+    for i, row in enumerate(rows):
+        points = form_int(row["points"], f"items[{i}].points")
+        items.append(services.ItemInput(code=row["code"], category=row["category"], label=row["label"],
+                                        points=points or 0, fatal=row["fatal"]))
+    return items
+
+
+def _card_rows(items: list[dict]) -> list[dict]:
+    return [{"code": i["code"], "category": i.get("category", ""), "label": i["label"], "points": str(i["points"]),
+             "fatal": bool(i.get("fatal")), "order": str(n + 1)} for n, i in enumerate(items)]
+
+
+def _scorecard_form(request, card):
+    """Save the posted card (a new one when `card` is None) or render the form with what was typed and the error
+    under the field the service named; a stale version keeps the typing and shows the 409 message."""
+    error, status = {}, 200
+    if request.method == "POST":
+        rows, name = _typed_rows(request.POST), request.POST.get("name", "")
+        try:
+            saved = services.save_scorecard(
+                actor=request.user, scorecard_id=card.pk if card else None, name=name, items=_items(rows),
+                version=(form_int(request.POST.get("version"), "version") if card else None))
+            messages.success(request, _("Scorecard saved."))
+            target = redirect("quality:scorecard", scorecard_id=saved.pk)
+            if is_htmx(request):
+                # htmx would swap a followed redirect into the form; let it load the saved card's page instead
+                return HttpResponse(status=204, headers={"HX-Redirect": target.url})
+            return target
+        except ServiceError as exc:
+            if exc.status == 403:
+                raise PermissionDenied(str(exc.message)) from None
+            error, status = error_context(exc), exc.status
+        version = request.POST.get("version", "")
+    else:
+        rows = _card_rows(card.current.items if card and card.current else [])
+        name, version = (card.name if card else ""), (card.version if card else "")
+    for _n in range(BLANK_ROWS):
+        rows.append({"code": "", "category": "", "label": "", "points": "", "fatal": False,
+                     "order": str(len(rows) + 1)})
+    field_errors = error.get("field_errors", {})
+    for i, row in enumerate(rows):
+        row["errors"] = {key: field_errors.get(f"items[{i}].{key}") for key in ("code", "label", "points")}
+    cards = Scorecard.objects.select_related("current").order_by("name")
+    return render(request, "quality/scorecards.html", {
+        "cards": cards, "card": card, "name": name, "version": version, "rows": rows, **error},
+        partial="quality/partials/scorecard_form.html", status=status)
+
+
+@login_required
+@page
+def scorecards(request):
+    """The scorecards and a form for a new one (supervisors and above)."""
+    if not can_decide(request.user):
+        raise PermissionDenied
+    return _scorecard_form(request, None)
+
+
+@login_required
+@page
+def scorecard(request, scorecard_id: int):
+    """One scorecard's items to edit; saving makes a new version (old evaluations keep theirs)."""
+    if not can_decide(request.user):
+        raise PermissionDenied
+    card = Scorecard.objects.select_related("current").filter(pk=scorecard_id).first()
+    if card is None:
+        from django.http import Http404
+
+        raise Http404
+    return _scorecard_form(request, card)

@@ -23,7 +23,10 @@ def clock_view(clock: TicketClock, now=None) -> dict:
     breached = bool(clock.breached_at) or (live and now > clock.due_at) or clock.state == ClockState.BREACHED
     return {
         "kind": clock.kind, "label": str(clock.get_kind_display()), "policy": clock.policy.name,
-        "target": clock.target, "state": clock.state, "started_at": clock.started_at, "due_at": clock.due_at,
+        "target": clock.target, "state": clock.state, "state_label": str(clock.get_state_display()),
+        # Once breached the page says by how long in working hours, never a negative "minutes left".
+        "overdue_hours": round(-left / 60, 1) if breached and left is not None and left < 0 else None,
+        "started_at": clock.started_at, "due_at": clock.due_at,
         "working_minutes_left": round(left, 1) if left is not None else None,
         "paused_minutes": round(paused, 1), "breached": breached, "stopped_at": clock.stopped_at,
         "escalation_level": clock.escalation_level, "warnings": clock.calendar_warnings,

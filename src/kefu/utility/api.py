@@ -5,17 +5,18 @@ from datetime import date
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from ninja import Query, Router, Schema, Status
+from ninja import File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from kefu.api.schemas import ERRORS, user_ref
-from kefu.core.errors import NotFound
+from kefu.core.errors import NotFound, ValidationFailed
 from kefu.packs import require_enabled
 from kefu.utility import PACK, selectors, services
 from kefu.utility import schemas as s
 from kefu.utility.detection import detect
 from kefu.utility.models import AbnormalCase, Meter, Payment, ServiceAccount, Shift
 from kefu.utility.services.arrears import band_of
-from kefu.utility.services.common import load
+from kefu.utility.services.common import load, require_office
 from kefu.utility.services.desk import quote_bill
 
 router = Router(tags=["utility"])
@@ -191,6 +192,21 @@ def arrears(request, q: Query[ArrearsQuery]):
     return [{"account_id": b.account_id, "account": b.account.number, "amount_fen": b.amount_fen,
              "due_since": b.due_since, "band": band_of(b.due_since, today)}
             for b in selectors.arrears_list(request.auth, today, band=q.band)]
+
+
+MAX_UPLOAD = 20 * 1024 * 1024  # an arrears file of a few hundred thousand rows stays well below this
+
+
+@router.post("/arrears/import", response={200: s.ArrearsImportOut, **ERRORS})
+def import_arrears(request, file: File[UploadedFile]):
+    """Multipart upload of the billing system's arrears file (.csv UTF-8/GBK or .xlsx) with columns
+    account (户号 or meter number), period (2026-10), amount in yuan, due date. One bad row imports nothing
+    (422 import_rejected listing every bad line and field); re-importing the same file changes nothing."""
+    require_office(request.auth)
+    if file.size > MAX_UPLOAD:
+        raise ValidationFailed(_("The file is larger than 20 MB."), code="file_too_large", field="file")
+    rows = services.read_arrears_file(file.name or "", file.read())
+    return services.import_arrears(actor=request.auth, rows=rows, file_name=file.name or "").as_dict()
 
 
 @router.put("/arrears/{int:account_id}", response={200: s.BalanceOut, **ERRORS})

@@ -140,6 +140,15 @@ class ImportOut(Schema):
     meters: int
 
 
+class ArrearsImportOut(Schema):
+    rows: int
+    created: int
+    updated: int
+    unchanged: int
+    accounts: int
+    added_fen: int
+
+
 class RateOut(Schema):
     key: str | int | None
     label: str

@@ -14,6 +14,7 @@ urlpatterns = [
     path("abnormal/<int:case_id>/outcome/", office.case_outcome, name="case_outcome"),
     path("arrears/", office.arrears, name="arrears"),
     path("arrears/remind/", office.remind, name="remind"),
+    path("arrears/import/", office.import_arrears, name="import_arrears"),
     path("desk/", desk.desk, name="desk"),
     path("desk/sales/", desk.sales, name="sales"),
     path("desk/<str:name>/", desk.desk_action, name="desk_action"),

@@ -87,3 +87,37 @@ def test_a_scorecard_gets_a_new_version_and_a_bad_total_is_refused(api, world):
     assert good["number"] == 2 and good["version"] == card.version + 1
     assert api.as_user(world, world.qa).call("post", "/quality/scorecards", {"name": "x", "items": items}
                                              ).status_code == 403
+
+
+def test_a_calibration_session_through_the_api(api, world, plans):
+    contact = _contact(world)
+    refused = api.as_user(world, world.qa).call("post", "/quality/calibrations",
+                                                {"title": "十一月", "contact_ids": [contact.pk]})
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "not_supervisor"
+    bad = api.as_user(world, world.supervisor).call("post", "/quality/calibrations",
+                                                    {"title": " ", "contact_ids": [contact.pk, 999999]})
+    assert bad.status_code == 422 and bad.json()["error"]["field"] == "title"
+    created = api.call("post", "/quality/calibrations", {"title": "十一月", "contact_ids": [contact.pk]}).json()
+    session = created["id"]
+    assert [row["contact"]["id"] for row in created["contacts"]] == [contact.pk]
+    for user, deductions in ((world.qa, {"closing": 10}), (world.lead, {"closing": 4}), (world.supervisor, {})):
+        response = api.as_user(world, user).call("post", f"/quality/calibrations/{session}/scores",
+                                                  {"contact_id": contact.pk, "deductions": deductions})
+        assert response.status_code == 200
+    again = api.as_user(world, world.qa).call("post", f"/quality/calibrations/{session}/scores",
+                                              {"contact_id": contact.pk, "deductions": {}})
+    assert again.status_code == 409 and again.json()["error"]["code"] == "duplicate"
+    assert api.call("put", f"/quality/calibrations/{session}/references/{contact.pk}", {"score": 96}
+                    ).status_code == 403
+    row = api.as_user(world, world.supervisor).call(
+        "put", f"/quality/calibrations/{session}/references/{contact.pk}", {"score": 96}).json()["contacts"][0]
+    # Scores 90, 96, 100: mean 95.3, spread 10; within 3 points of the reference 96 only 96 itself.
+    assert sorted(s["score"] for s in row["scores"]) == [90, 96, 100]
+    assert (row["mean"], row["spread"], row["reference"]) == (95.3, 10, 96)
+    assert abs(row["agreement"] - 1 / 3) < 1e-9
+    assert AuditEntry.objects.filter(target_type="qa_calibration", target_id=session).count() == 1
+    listed = api.as_user(world, world.qa).call("get", "/quality/calibrations").json()
+    assert [(s["id"], s["contact_count"]) for s in listed] == [(session, 1)]
+    assert api.call("get", "/quality/calibrations/999999").status_code == 404
+    assert api.as_user(world, world.agent).call("get", f"/quality/calibrations/{session}").status_code == 403
+    assert api.call("get", "/quality/calibrations").status_code == 403

@@ -72,3 +72,22 @@ def test_score_appeal_decide_then_kpis_and_stars_change(world, live_server, new_
     assert agent.inner_text("[data-testid=star-best_qa]").startswith("agent")
     agent.goto(f"{live_server.url}/kpi/?period=month")
     assert agent.locator("[data-testid=kpi-table] tbody tr").count() == 1  # only their own row
+
+
+def test_the_supervisor_edits_a_scorecard_and_a_stale_edit_keeps_the_typing(world, live_server, new_page):
+    from kefu.quality.models import Scorecard
+
+    boss = new_page(world.supervisor)
+    boss.goto(f"{live_server.url}/quality/")
+    boss.click("a[href='/quality/scorecards/']")
+    card = Scorecard.objects.order_by("pk").first()
+    boss.click(f"a[href='/quality/scorecards/{card.pk}/']")
+    screenshot(boss, "quality-scorecard")
+    Scorecard.objects.filter(pk=card.pk).update(version=card.version + 1)  # someone else saved meanwhile
+    boss.fill("input[name=name]", "我改的名字")
+    boss.click("[data-testid=scorecard-form] button.primary")
+    boss.wait_for_selector("[data-field=version]")
+    assert boss.input_value("input[name=name]") == "我改的名字"
+    screenshot(boss, "quality-scorecard-stale")
+    card.refresh_from_db()
+    assert card.name != "我改的名字"

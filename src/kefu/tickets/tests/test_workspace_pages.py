@@ -292,3 +292,25 @@ def test_a_linked_ticket_the_user_may_not_see_shows_neither_number_nor_title(cli
     assert "二班客户的燃气表" not in page  # and the other way round: the lead (team A) does not see team B's ticket
     login(client, world.supervisor)
     assert "一班的内部工单" in client.get(f"/tickets/{mine.pk}/").content.decode()
+
+
+def test_time_limits_show_translated_states_and_hours_overdue_never_negative_minutes(client, world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from kefu.sla.models import ClockState, TicketClock
+
+    ticket = _ticket(world)
+    clocks = TicketClock.objects.filter(ticket=ticket)
+    assert clocks.exists()
+    first = clocks.order_by("id").first()
+    clocks.exclude(pk=first.pk).update(state=ClockState.MET)
+    TicketClock.objects.filter(pk=first.pk).update(state=ClockState.RUNNING,
+                                                   due_at=timezone.now() - timedelta(days=10))
+    page = login(client, world.agent).get(f"/tickets/{ticket.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    section = page[page.index('data-clock='):]
+    section = section[:section.index("</section>")]
+    assert ">met<" not in section and ">running<" not in section
+    assert "超时" in section and "工作小时" in section and 'data-testid="overdue"' in section
+    assert not re.search(r"-\d+ 工作分钟", section) and "工作分钟" not in section.split("</div>")[0]

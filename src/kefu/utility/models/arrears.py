@@ -102,3 +102,28 @@ class SuspensionNotice(models.Model):
 
     def __str__(self):
         return f"{self.account_id} {self.effective_on}"
+
+
+class ArrearsBill(models.Model):
+    """One overdue bill (account + billing period) taken from the billing system's arrears file.
+
+    The unique pair is what makes re-importing the same file harmless: a period already on record adds
+    nothing to the balance again; a corrected amount moves the balance by the difference only.
+    """
+
+    account = models.ForeignKey("utility.ServiceAccount", on_delete=models.CASCADE, related_name="arrears_bills")
+    period = models.DateField(_("billing period"))  # the first day of the billed month
+    amount_fen = models.BigIntegerField(_("amount (fen)"))
+    due_on = models.DateField(_("due date"))
+    imported_at = models.DateTimeField()
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+
+    class Meta:
+        ordering = ["account", "period"]
+        constraints = [models.UniqueConstraint(fields=["account", "period"], name="arrears_bill_period")]
+        verbose_name = _("imported arrears bill")
+        verbose_name_plural = _("imported arrears bills")
+
+    def __str__(self):
+        return f"{self.account_id} {self.period:%Y-%m}"

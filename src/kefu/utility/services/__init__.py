@@ -9,6 +9,7 @@ from kefu.utility.services.arrears import (
     send_reminders,
     set_balance,
 )
+from kefu.utility.services.arrears_import import ArrearsImportResult, import_arrears, read_arrears_file
 from kefu.utility.services.desk import (
     approve_difference,
     close_shift,
@@ -30,9 +31,9 @@ from kefu.utility.services.meters import (
 from kefu.utility.services.readings import estimate_reading, record_reading
 
 __all__ = [
-    "MeterInput", "ReadingRow", "approve_difference", "close_shift", "create_account", "create_route",
-    "estimate_reading", "execute_suspension", "follow_up_promises", "import_readings", "install_meter",
-    "issue_notice", "open_shift", "quote_bill", "raise_abnormal", "raise_findings", "record_outcome",
-    "record_promise", "record_reading", "replace_meter", "send_reminders", "set_balance", "set_route_order",
-    "set_tariff", "take_payment", "top_up_ic_card",
+    "ArrearsImportResult", "MeterInput", "ReadingRow", "approve_difference", "close_shift", "create_account",
+    "create_route", "estimate_reading", "execute_suspension", "follow_up_promises", "import_arrears",
+    "import_readings", "install_meter", "issue_notice", "open_shift", "quote_bill", "raise_abnormal",
+    "raise_findings", "read_arrears_file", "record_outcome", "record_promise", "record_reading", "replace_meter",
+    "send_reminders", "set_balance", "set_route_order", "set_tariff", "take_payment", "top_up_ic_card",
 ]

@@ -5,9 +5,10 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from kefu.core.errors import ServiceError
+from kefu.core.errors import ServiceError, ValidationFailed
 from kefu.utility import selectors, services
 from kefu.utility.models import (
     AbnormalCase,
@@ -23,6 +24,10 @@ from kefu.utility.services.arrears import BANDS, band_of
 from kefu.utility.services.common import load
 from kefu.utility.views.common import day_param, fen_param, month_param, office, pack_on, supervisor
 from kefu.web.htmx import form_int, page, render
+
+# Column names of the arrears file as the refusal lists them.
+ARREARS_FIELDS = {"account": gettext_lazy("account"), "period": gettext_lazy("billing period"),
+                  "amount": gettext_lazy("amount"), "due_on": gettext_lazy("due date"), "file": gettext_lazy("file")}
 
 
 @login_required
@@ -154,6 +159,35 @@ def arrears(request):
     return render(request, "utility/arrears.html", {
         "items": [(b, band_of(b.due_since, today)) for b in items], "band": band, "bands": [b[0] for b in BANDS],
         "can_supervise": request.user.can_supervise()})
+
+
+@login_required
+@require_POST
+@page
+def import_arrears(request):
+    """The arrears page's upload form: the billing system's file, all rows or none."""
+    office(request.user)
+    upload = request.FILES.get("file")
+    try:
+        if upload is None:
+            raise ValidationFailed(_("Choose a file to import."), code="required", field="file")
+        rows = services.read_arrears_file(upload.name, upload.read())
+        result = services.import_arrears(actor=request.user, rows=rows, file_name=upload.name)
+    except ServiceError as exc:
+        if exc.status == 404:
+            raise
+        messages.error(request, str(exc.message))
+        for error in exc.params.get("errors", []):
+            messages.error(request, _("Line %(line)s, %(field)s: %(message)s")
+                           % {"line": error["line"], "field": ARREARS_FIELDS.get(error["field"], error["field"]),
+                              "message": error["message"]})
+        if exc.params.get("error_count", 0) > len(exc.params.get("errors", [])):
+            messages.error(request, _("%(count)s problems in all; the first ones are listed.")
+                           % {"count": exc.params["error_count"]})
+    else:
+        messages.success(request, _("%(created)s bills imported, %(updated)s corrected, %(unchanged)s already on "
+                                    "record.") % result.as_dict())
+    return redirect("utility:arrears")
 
 
 @login_required

@@ -21,7 +21,7 @@ def _month(text: str) -> date:
 
 
 class Command(BaseCommand):
-    help = "Utility pack: import readings, detect abnormal meters, read rates, arrears reminders."
+    help = "Utility pack: import readings or arrears, detect abnormal meters, read rates, arrears reminders."
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -39,7 +39,10 @@ class Command(BaseCommand):
         remind.add_argument("band", choices=["0-30", "31-60", "61-90", "90+"])
         remind.add_argument("--channel", default="sms", choices=["sms", "call"])
         sub.add_parser("promises", help="Follow up promises to pay whose date has passed")
-        for cmd in (imp, det, rates, remind):
+        arr = sub.add_parser("import-arrears", help="Import the billing system's arrears file (.csv in UTF-8 or "
+                                                    "GBK, or .xlsx: 户号, 账期, 欠费金额, 缴费截止日)")
+        arr.add_argument("file")
+        for cmd in (imp, det, rates, remind, arr):
             cmd.add_argument("--as", dest="as_user")
 
     def handle(self, *args, action, **options):
@@ -57,6 +60,13 @@ class Command(BaseCommand):
         result = services.import_readings(actor=actor, rows=rows, source=options["source"],
                                           progress=lambda done: self.stderr.write(f"{done}/{len(rows)}"))
         return result.__dict__
+
+    def _import_arrears(self, actor, options):
+        path = Path(options["file"])
+        if not path.is_file():
+            raise CommandError(f"no such file: {path}")
+        rows = services.read_arrears_file(path.name, path.read_bytes())
+        return services.import_arrears(actor=actor, rows=rows, file_name=path.name).as_dict()
 
     def _detect(self, actor, options):
         findings = detect(_month(options["month"]))
