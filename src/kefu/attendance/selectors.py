@@ -19,6 +19,9 @@ from kefu.attendance.services import policy
 # Clocking in this long before a shift starts, or out this long after it ends, still belongs to the shift.
 EARLY_WINDOW = timedelta(hours=2)
 LATE_WINDOW = timedelta(hours=6)
+# No single presence state is looked for further back than this: it bounds each index range scan to a day of
+# one agent's states instead of all of their history.
+LONGEST_STATE = timedelta(hours=24)
 NIGHT_FROM, NIGHT_TO = 22, 6  # local hours: a shift with duty between them is a night shift (夜班)
 
 
@@ -42,10 +45,12 @@ def _shifts(users, first: date, last: date):
                                              started_at__lt=OuterRef("end")).order_by("started_at")
                                  .values("started_at")[:1]),
                 # Already on when the window opened (signed in the night before): on from the window's start.
-                on_before=Subquery(span.filter(started_at__lt=OuterRef("start") - EARLY_WINDOW)
+                on_before=Subquery(span.filter(started_at__lt=OuterRef("start") - EARLY_WINDOW,
+                                               started_at__gte=OuterRef("start") - LONGEST_STATE)
                                    .filter(Q(ended_at__isnull=True) | Q(ended_at__gt=OuterRef("start")))
                                    .order_by("-started_at").values("started_at")[:1]),
                 on_until=Subquery(span.filter(started_at__lt=OuterRef("end") + LATE_WINDOW,
+                                              started_at__gte=OuterRef("start") - LONGEST_STATE,
                                               ended_at__gt=OuterRef("start")).order_by("-ended_at")
                                   .values("ended_at")[:1]),
                 still_on=Subquery(span.filter(started_at__lt=OuterRef("end") + LATE_WINDOW, ended_at__isnull=True)

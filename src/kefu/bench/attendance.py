@@ -133,7 +133,7 @@ def run(options: dict, progress: Progress) -> dict:
         one = _time(lambda: selectors.day_rows([agents[0]], first, last, now=_aware(last, 2 * 1440)), samples)
         result["one_agent_month"] = {"s": one["s"], "cpu_s": one["cpu_s"], "rows": len(one["result"])}
         progress.say("adherence board")
-        moment = _aware(MONTH + timedelta(days=10), 10 * 60 + 30)
+        moment = _aware(MONTH + timedelta(days=10), 13 * 60 + 30)  # the early and the middle shift overlap
         on_duty = [s.agent for s in shifts if s.start <= moment < s.end][: options["board"]]
         AgentPresence.objects.bulk_create([AgentPresence(user=u, team_id=u.team_id, state=rng.choice(
             ["available", "busy", "busy", "break"]), state_since=moment - timedelta(minutes=rng.randint(0, 40)))

@@ -80,3 +80,67 @@ class HandoverItem(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.text[:20]}"
+
+
+class TeamScopedQuerySet(RestrictedQuerySet):
+    """Authors see their own; a team lead their team's; supervisors and up all."""
+
+    def restrict(self, user, action: str):
+        from kefu.attendance.models import is_team_scoped
+
+        if not (user and user.is_authenticated and user.is_active):
+            return self.none()
+        if is_team_scoped(user):
+            return self.filter(Q(author_id=user.pk) | Q(author__team_id=user.team_id)) if user.team_id else \
+                self.filter(author_id=user.pk)
+        if user.can_supervise():
+            return self.all()
+        return self.filter(author_id=user.pk)
+
+
+class DutyLog(models.Model):
+    """值班日志: the team lead's record of a shift, prefilled from the day's events, signed off."""
+
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+                               verbose_name=_("kept by"))
+    day = models.DateField(_("date"))
+    shift = models.CharField(_("shift"), max_length=40)
+    staffing = models.TextField(_("staffing"), blank=True)
+    incidents = models.TextField(_("incidents"), blank=True)
+    escalations = models.TextField(_("escalations"), blank=True)
+    complaints = models.TextField(_("complaints received"), blank=True)
+    faults = models.TextField(_("system faults"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    signed_at = models.DateTimeField(_("signed off"), null=True, blank=True)
+    created_at = models.DateTimeField()
+    version = models.PositiveIntegerField(default=1)
+
+    objects = TeamScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-day", "-id"]
+        constraints = [models.UniqueConstraint(fields=["author", "day", "shift"], name="shiftlog_duty_once")]
+
+    def __str__(self):
+        return f"{self.day} {self.shift}"
+
+
+class WorkLog(models.Model):
+    """工作日志: an agent's day — contacts handled, problems and solutions — prefilled, edited, submitted."""
+
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+                               verbose_name=_("agent"))
+    day = models.DateField(_("date"))
+    contacts = models.TextField(_("contacts handled"), blank=True)
+    problems = models.TextField(_("problems and solutions"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = TeamScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-day"]
+        constraints = [models.UniqueConstraint(fields=["author", "day"], name="shiftlog_worklog_once")]
+
+    def __str__(self):
+        return f"{self.author_id} {self.day}"

@@ -6,4 +6,6 @@ app_name = "shiftlog"
 urlpatterns = [
     path("handover/", views.handover, name="handover"),
     path("handover/do/<str:action>/", views.act, name="act"),
+    path("logs/", views.logs_page, name="logs"),
+    path("logs/do/<str:action>/", views.logs_act, name="logs_act"),
 ]

@@ -58,3 +58,55 @@ def act(request, action: str):
     refused = run_action(calls, action, lambda exc: render(request, "shiftlog/handover.html",
                                                            _context(user, **error_context(exc)), status=exc.status))
     return refused or redirect(reverse("shiftlog:handover"))
+
+
+# ------------------------------------------------------------------------------------------ duty and work logs
+def _logs_context(user, **extra) -> dict:
+    from django.utils import timezone
+
+    from kefu.shiftlog import logs
+    from kefu.shiftlog.models import DutyLog, WorkLog
+
+    today = timezone.localdate()
+    q = extra.pop("q", "")
+    lead = user.can_supervise()
+    return {"today": today, "lead": lead, "q": q,
+            "duty": DutyLog.objects.filter(author=user, signed_at__isnull=True).first() if lead else None,
+            "duty_logs": logs.search_duty_logs(user, q) if lead else [],
+            "missing": logs.missing_work_logs(user, today) if lead else [],
+            "work": WorkLog.objects.filter(author=user, day=today).first(),
+            "my_logs": WorkLog.objects.filter(author=user)[:10], **extra}
+
+
+@login_required
+@page
+def logs_page(request):
+    """The day's work log for everyone; the duty log, its search and who has not submitted for team leads."""
+    return render(request, "shiftlog/logs.html", _logs_context(request.user, q=request.GET.get("q", "")))
+
+
+@login_required
+@require_POST
+@page
+def logs_act(request, action: str):
+    from kefu.attendance.views import _day
+    from kefu.shiftlog import logs
+
+    user, post = request.user, request.POST
+    calls = {
+        "open_duty": lambda: logs.open_duty_log(actor=user, day=_day(post.get("day"), "day"),
+                                                shift=post.get("shift", "")),
+        "save_duty": lambda: logs.edit_duty_log(actor=user, log_id=form_int(post.get("log"), "log") or 0,
+                                                version=form_int(post.get("version"), "version"),
+                                                changes={f: post.get(f, "") for f in logs.TEXT_FIELDS},
+                                                sign=post.get("then") == "sign"),
+        "open_work": lambda: logs.open_work_log(actor=user),
+        "save_work": lambda: logs.edit_work_log(actor=user, log_id=form_int(post.get("log"), "log") or 0,
+                                                version=form_int(post.get("version"), "version"),
+                                                contacts=post.get("contacts", ""), problems=post.get("problems", ""),
+                                                submit=post.get("then") == "submit"),
+    }
+    refused = run_action(calls, action, lambda exc: render(request, "shiftlog/logs.html",
+                                                           _logs_context(user, **error_context(exc)),
+                                                           status=exc.status))
+    return refused or redirect(reverse("shiftlog:logs"))

@@ -88,6 +88,7 @@ NAV: list[NavItem] = [
     NavItem("attendance:board", _("Adherence board"), lambda u: u.can_supervise()),
     NavItem("attendance:approvals", _("Swaps and leave to decide"), lambda u: u.can_supervise()),
     NavItem("shiftlog:handover", _("Shift handover"), _handles),
+    NavItem("shiftlog:logs", _("Work and duty logs"), lambda u: _handles(u) or u.can_supervise()),
 ]
 
 
