@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "kefu.bench",
     "kefu.channels",
     "kefu.attendance",
+    "kefu.shiftlog",
 ]
 
 MIDDLEWARE = [

@@ -34,6 +34,7 @@ urlpatterns = [
     path("enterprise/", include("kefu.enterprise.urls")),
     path("setup/", include("kefu.provision.urls")),
     path("attendance/", include("kefu.attendance.urls")),
+    path("shift/", include("kefu.shiftlog.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

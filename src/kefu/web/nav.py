@@ -87,6 +87,7 @@ NAV: list[NavItem] = [
     NavItem("attendance:team", _("Attendance sheet"), lambda u: u.can_supervise()),
     NavItem("attendance:board", _("Adherence board"), lambda u: u.can_supervise()),
     NavItem("attendance:approvals", _("Swaps and leave to decide"), lambda u: u.can_supervise()),
+    NavItem("shiftlog:handover", _("Shift handover"), _handles),
 ]
 
 

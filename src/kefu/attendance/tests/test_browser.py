@@ -66,3 +66,21 @@ def test_agent_asks_colleague_accepts_lead_approves_with_coverage_and_both_roste
     colleague.goto(f"{live_server.url}/workforce/mine/?week={week.isoformat()}")
     assert "早班" in colleague.inner_text('[data-testid="my-week"]')
     screenshot(colleague, "att-03-colleague-roster-phone")
+
+    # The end of the shift: the agent passes a handover item to the colleague, who acknowledges it.
+    from kefu.shiftlog.models import HandoverItem
+
+    agent.goto(f"{live_server.url}/shift/handover/")
+    agent.click('[data-testid="prepare"]')
+    sheet = agent.locator('[data-testid="sheet"]')
+    sheet.locator("select[name=new_kind]").select_option("promise")
+    sheet.locator("input[name=new_text]").fill("答应王先生明早10点回电")
+    sheet.locator("select[name=new_to]").select_option(str(world.handler.pk))
+    sheet.locator("button[value=pass]").click()
+    agent.locator("text=答应王先生明早10点回电").wait_for()
+    colleague.set_viewport_size({"width": 1366, "height": 768})
+    colleague.goto(f"{live_server.url}/shift/handover/")
+    colleague.locator('[data-testid="inbox"] button').click()
+    colleague.locator('[data-testid="inbox"]', has_text="已确认").wait_for()
+    screenshot(colleague, "att-04-handover-acknowledged")
+    assert HandoverItem.objects.get().acknowledged_at is not None

@@ -11,7 +11,8 @@ from kefu.bench.common import Progress, dump_json
 RUNNERS = {"tickets": "kefu.bench.tickets", "sla": "kefu.bench.sla", "ui": "kefu.bench.ui",
            "knowledge": "kefu.bench.knowledge", "search": "kefu.bench.search", "load": "kefu.bench.load",
            "chat": "kefu.bench.chat", "wfm": "kefu.bench.wfm", "quality": "kefu.bench.quality",
-           "channels": "kefu.bench.channels", "utility": "kefu.bench.utility"}
+           "channels": "kefu.bench.channels", "utility": "kefu.bench.utility",
+           "attendance": "kefu.bench.attendance"}
 
 
 def _positive(value: str) -> int:
@@ -80,7 +81,11 @@ class Command(BaseCommand):
         utility.add_argument("--meters", type=_positive, default=500_000, help="meters in service")
         utility.add_argument("--months", type=_positive, default=24, help="months of readings per meter")
         utility.add_argument("--import-n", type=_positive, default=1_000_000, help="readings imported (timed)")
-        for bench in (tickets, sla, ui, knowledge, search, load, chat, wfm, quality, channels, utility):
+        attendance = sub.add_parser("attendance", help="monthly attendance sheet and the live adherence board")
+        attendance.add_argument("--agents", type=_positive, default=500, help="agents (teams of 20)")
+        attendance.add_argument("--changes", type=_positive, default=2_000_000, help="presence state changes")
+        attendance.add_argument("--board", type=_positive, default=200, help="agents on the adherence board")
+        for bench in (tickets, sla, ui, knowledge, search, load, chat, wfm, quality, channels, utility, attendance):
             bench.add_argument("--samples", type=_positive, default=500, help="measured queries per figure")
             bench.add_argument("--seed", type=int, default=2026, help="random seed: same seed, same data")
             bench.add_argument("--db", default=None,
