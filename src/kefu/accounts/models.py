@@ -12,6 +12,8 @@ from kefu.accounts.roles import (
     CAN_DECIDE_REFERRALS,
     CAN_EDIT_CUSTOMERS,
     CAN_HANDLE_TICKETS,
+    CAN_MANAGE_SECURITY,
+    CAN_READ_AUDIT,
     CAN_REVEAL_PII,
     CAN_SEE_REVENUE,
     CAN_SUPERVISE,
@@ -115,6 +117,12 @@ class User(AbstractUser):
 
     def can_administer(self) -> bool:
         return self.is_active and (self.role in CAN_ADMINISTER or self.is_superuser)
+
+    def can_read_audit(self) -> bool:
+        return self.is_active and self.role in CAN_READ_AUDIT
+
+    def can_manage_security(self) -> bool:
+        return self.is_active and self.role in CAN_MANAGE_SECURITY
 
 
 def hash_token(raw: str) -> str:

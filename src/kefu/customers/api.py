@@ -112,7 +112,7 @@ class RevealOut(Schema):
     value: str
 
 
-class SearchQuery(Schema):
+class CustomerSearchQuery(Schema):
     q: str = ""
     phone: str = ""
     reference: str = ""
@@ -125,7 +125,7 @@ def _detail(request, customer_id: int) -> dict:
 
 
 @router.get("", response={200: CustomerListOut, **ERRORS})
-def list_customers(request, q: Query[SearchQuery]):
+def list_customers(request, q: Query[CustomerSearchQuery]):
     count, items = selectors.search_customers(request.auth, **q.dict())
     return {"count": count, "items": [selectors.customer_out(c) for c in items]}
 

@@ -4,6 +4,7 @@ from datetime import datetime
 
 from ninja import Query, Router, Schema, Status
 
+from kefu.api.patch import merged, patch_schema
 from kefu.api.schemas import ERRORS, UserRef, user_ref
 from kefu.knowledge import selectors, services
 from kefu.knowledge.markup import plain_excerpt, render_markdown
@@ -24,8 +25,7 @@ class ArticleIn(Schema):
     is_faq: bool = False
 
 
-class ArticlePatch(ArticleIn):
-    version: int
+ArticlePatch = patch_schema(ArticleIn, "ArticlePatch")
 
 
 class VersionIn(Schema):
@@ -85,7 +85,7 @@ class ArticleListOut(Schema):
     items: list[ArticleOut]
 
 
-class ListQuery(Schema):
+class ArticleListQuery(Schema):
     q: str = ""
     category_id: int | None = None
     tag: str = ""
@@ -171,7 +171,7 @@ def _detail(user, article_id: int) -> dict:
 
 
 @router.get("/articles", response={200: ArticleListOut, **ERRORS})
-def list_articles(request, q: Query[ListQuery]):
+def list_articles(request, q: Query[ArticleListQuery]):
     """Articles the caller may read (published ones; the information desk sees drafts and reviews too)."""
     count, items = selectors.list_articles(request.auth, **q.dict())
     return {"count": count, "items": [selectors.article_out(request.auth, a) for a in items]}
@@ -191,9 +191,13 @@ def get_article(request, article_id: int):
 
 @router.patch("/articles/{int:article_id}", response={200: ArticleDetailOut, **ERRORS})
 def update_article(request, article_id: int, payload: ArticlePatch):
-    """Save a new revision; a published article stays online until the new revision is reviewed."""
+    """Save a new revision with the fields sent changed; a published article stays online until it is reviewed."""
+    current = services.load_article(request.auth, article_id)
+    data = merged({"title": current.title, "body": current.body, "summary": current.summary,
+                   "category_id": current.category_id, "tags": sorted(t.name for t in current.tags.all()),
+                   "audience": current.audience, "is_faq": current.is_faq}, payload)
     services.update_article(actor=request.auth, article_id=article_id, version=payload.version,
-                            data=_input(payload))
+                            data=ArticleInput(**data))
     return _detail(request.auth, article_id)
 
 

@@ -4,6 +4,7 @@ from datetime import datetime
 
 from ninja import Query, Router, Schema, Status
 
+from kefu.api.patch import merged, patch_schema
 from kefu.api.schemas import ERRORS, TeamRef
 from kefu.phrases import selectors, services
 from kefu.phrases.placeholders import PLACEHOLDERS
@@ -23,8 +24,7 @@ class PhraseIn(Schema):
     active: bool = True
 
 
-class PhrasePatch(PhraseIn):
-    version: int
+PhrasePatch = patch_schema(PhraseIn, "PhrasePatch")
 
 
 class PhraseOut(Schema):
@@ -94,8 +94,13 @@ def create_phrase(request, payload: PhraseIn):
 
 @router.patch("/{int:phrase_id}", response={200: PhraseOut, **ERRORS})
 def update_phrase(request, phrase_id: int, payload: PhrasePatch):
+    """Change the fields sent; the others keep their values."""
+    current = services.load_phrase(request.auth, phrase_id)
+    data = merged({"title": current.title, "body": current.body, "kind": current.kind, "team_id": current.team_id,
+                   "ticket_type": current.ticket_type.code if current.ticket_type else None,
+                   "position": current.position, "active": current.active}, payload)
     phrase = services.update_phrase(actor=request.auth, phrase_id=phrase_id, version=payload.version,
-                                    data=_input(payload))
+                                    data=PhraseInput(**data))
     return selectors.phrase_out(phrase)
 
 

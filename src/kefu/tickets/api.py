@@ -1,6 +1,5 @@
 """Ticket endpoints: thin wrappers that parse, call one service or selector, and shape the answer."""
 
-import csv
 
 from django.http import HttpRequest, StreamingHttpResponse
 from django.utils import timezone
@@ -12,6 +11,7 @@ from kefu.audit.models import AuditAction
 from kefu.audit.services import record
 from kefu.core.errors import ValidationFailed
 from kefu.core.pii import mask_phone, normalize_phone
+from kefu.core.spreadsheet import CsvWriter
 from kefu.tickets import selectors, services
 from kefu.tickets.lifecycle import Status as TicketStatus
 from kefu.tickets.models import TicketType
@@ -30,6 +30,7 @@ from kefu.tickets.schemas import (
     ReferralIn,
     ReferralOut,
     ReopenIn,
+    RevealReasonIn,
     TicketCreateIn,
     TicketDetailOut,
     TicketListOut,
@@ -112,7 +113,7 @@ def export_csv(request, q: Query[ListQuery]):
         def write(self, value):
             return value
 
-    writer = csv.writer(Echo())
+    writer = CsvWriter(Echo())
 
     def rows():
         yield "\ufeff" + writer.writerow(["number", "type", "title", "status", "priority", "channel", "team",
@@ -192,8 +193,10 @@ def parent(request, ticket_id: int, payload: ParentIn):
 
 
 @router.post("/{int:ticket_id}/reveal-phone", response={200: PhoneOut, **ERRORS})
-def reveal_phone(request, ticket_id: int):
-    return {"phone": services.reveal_contact_phone(actor=request.auth, ticket_id=ticket_id)}
+def reveal_phone(request, ticket_id: int, payload: RevealReasonIn | None = None):
+    """The full contact phone; the reveal and its reason go to the audit log."""
+    reason = payload.reason if payload else ""
+    return {"phone": services.reveal_contact_phone(actor=request.auth, ticket_id=ticket_id, reason=reason)}
 
 
 @router.put("/{int:ticket_id}/complaint", response={200: ComplaintOut, **ERRORS})

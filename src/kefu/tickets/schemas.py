@@ -215,6 +215,10 @@ class PhoneOut(Schema):
     phone: str
 
 
+class RevealReasonIn(Schema):
+    reason: str = Field("", max_length=200)
+
+
 class TicketTypeFieldOut(Schema):
     key: str
     label: str

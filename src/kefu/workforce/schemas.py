@@ -109,7 +109,7 @@ class ReassignIn(Schema):
     agent: int | None = None
 
 
-class VersionIn(Schema):
+class RosterVersionIn(Schema):
     version: int | None = None
 
 

@@ -1,0 +1,25 @@
+"""Password policy (MLPS level 3): length and character classes, configured by KEFU_PASSWORD_* settings."""
+
+import string
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+CLASSES = (str.islower, str.isupper, str.isdigit, lambda c: c in string.punctuation or not c.isalnum())
+
+
+class CharacterClassesValidator:
+    """At least KEFU_PASSWORD_CLASSES of: lower case, upper case, digits, other characters."""
+
+    def validate(self, password, user=None):
+        needed = settings.KEFU_PASSWORD_CLASSES
+        present = sum(1 for test in CLASSES if any(test(c) for c in password))
+        if present < needed:
+            raise ValidationError(
+                _("Use at least %(n)s of: lower-case letters, upper-case letters, digits, other characters.")
+                % {"n": needed}, code="password_classes", params={"n": needed})
+
+    def get_help_text(self):
+        return _("Use at least %(n)s of: lower-case letters, upper-case letters, digits, other characters.") % {
+            "n": settings.KEFU_PASSWORD_CLASSES}
