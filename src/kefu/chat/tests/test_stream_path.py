@@ -2,6 +2,7 @@
 itself, with no database read; the database is read only to fill a gap in the sequence numbers."""
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 from kefu.chat.views import streams
 from kefu.realtime.bus import Hub
@@ -35,7 +36,9 @@ def _run(events: list[dict], reads: list[tuple]) -> list[bytes]:
     original = streams._messages
     streams._messages = fake_messages
     try:
-        return asyncio.run(main())
+        # Its own thread and loop: an earlier test (Playwright's sync API) may leave a loop running in this one.
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(asyncio.run, main()).result()
     finally:
         streams._messages = original
 
