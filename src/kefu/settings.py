@@ -75,6 +75,8 @@ MIDDLEWARE = [
     # After authentication: an unauthenticated write gets 401 before its body is judged.
     "kefu.api.middleware.ApiContractMiddleware",
     "kefu.accounts.idle.IdleTimeoutMiddleware",
+    # After the idle check: a session that still owes its second factor or a new password goes there first.
+    "kefu.web.gate.LoginStepsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "kefu.api.idempotency.IdempotencyMiddleware",
@@ -149,7 +151,17 @@ AUTH_PASSWORD_VALIDATORS = [
      "OPTIONS": {"min_length": KEFU_PASSWORD_MIN_LENGTH}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "kefu.accounts.passwords.CharacterClassesValidator"},
+    {"NAME": "kefu.accounts.passwords.PasswordHistoryValidator"},
 ]
+# How many earlier passwords a new one may not repeat, and after how many days a password must be changed
+# (0: never expires). MLPS level 3 asks for both; 90 days is the usual audit expectation.
+KEFU_PASSWORD_HISTORY = env_int("KEFU_PASSWORD_HISTORY", 5)
+KEFU_PASSWORD_MAX_AGE_DAYS = env_int("KEFU_PASSWORD_MAX_AGE_DAYS", 90)
+if KEFU_PASSWORD_HISTORY < 0 or KEFU_PASSWORD_MAX_AGE_DAYS < 0:
+    raise ImproperlyConfigured("KEFU_PASSWORD_HISTORY and KEFU_PASSWORD_MAX_AGE_DAYS must not be negative")
+# Administrators, security administrators and auditors log in with a TOTP second factor (MLPS level 3);
+# 0 turns the requirement off (a development machine), others may still turn it on for themselves.
+KEFU_TWO_FACTOR_REQUIRED = env_bool("KEFU_TWO_FACTOR_REQUIRED", True)
 # A browser session idle this long is logged out (0: never).
 KEFU_IDLE_MINUTES = env_int("KEFU_IDLE_MINUTES", 30)
 

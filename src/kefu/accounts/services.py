@@ -91,6 +91,8 @@ def create_user(*, actor: User | None, username: str, password: str | None, role
         user = User(username=username, role=role, team=team, agent_no=agent_no,
                     display_name=clean_display(display_name), mobile=mobile.strip(),
                     is_staff=role == Role.ADMIN, is_superuser=role == Role.ADMIN)
+        if password_hash or password:
+            user.password_changed_at = timezone.now()
         if password_hash:
             user.password = password_hash
         elif password:

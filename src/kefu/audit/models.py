@@ -24,6 +24,11 @@ class AuditAction(models.TextChoices):
     PERSONAL_DATA_EXPORTED = "personal_data_exported", _("Customer's personal data exported on request")
     RETENTION_APPLIED = "retention_applied", _("Retention schedule applied")
     PASSWORD_CHANGED = "password_changed", _("Password changed")
+    PASSWORD_CHANGE_REQUIRED = "password_change_required", _("New password required")
+    TWO_FACTOR_ENABLED = "two_factor_enabled", _("Two-factor login turned on")
+    TWO_FACTOR_DISABLED = "two_factor_disabled", _("Two-factor login turned off")
+    TWO_FACTOR_RESET = "two_factor_reset", _("Two-factor login reset")
+    LOGIN_UNLOCKED = "login_unlocked", _("Login lock lifted")
 
 
 class AuditEntry(models.Model):

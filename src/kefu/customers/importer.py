@@ -1,7 +1,5 @@
 """Customer import from CSV or Excel (xlsx): every row is checked first; one bad row imports nothing."""
 
-import csv
-import io
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -12,6 +10,7 @@ from kefu.accounts.models import User
 from kefu.audit.models import AuditAction
 from kefu.audit.services import record
 from kefu.core.errors import ValidationFailed
+from kefu.core.spreadsheet import read_table
 from kefu.customers.models import Customer, CustomerReference
 from kefu.customers.services import (
     ContactInput,
@@ -51,23 +50,11 @@ MAX_ERRORS_REPORTED = 50
 
 def read_rows(path: Path) -> list[dict]:
     """Rows of a .csv (UTF-8, with or without BOM, or GBK as Excel on Chinese Windows writes it) or .xlsx."""
-    suffix = path.suffix.lower()
-    if suffix == ".xlsx":
-        from openpyxl import load_workbook
+    return rows_from_table(read_table(path.read_bytes(), path.name))
 
-        sheet = load_workbook(path, read_only=True, data_only=True).active
-        values = [["" if c is None else str(c).strip() for c in row] for row in sheet.iter_rows(values_only=True)]
-    elif suffix == ".csv":
-        raw = path.read_bytes()
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = raw.decode("gbk")
-        values = [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
-    else:
-        raise ValidationFailed(_("Import reads .csv or .xlsx files."), code="unsupported_file", field="file")
-    if not values:
-        raise ValidationFailed(_("The file is empty."), code="empty_file", field="file")
+
+def rows_from_table(values: list[list[str]]) -> list[dict]:
+    """The rows of a read file (kefu.core.spreadsheet.read_table) as dicts by canonical column name."""
     header = [HEADERS.get(h.strip(), HEADERS.get(h.strip().lower())) for h in values[0]]
     if "name" not in header:
         raise ValidationFailed(_("The first row must name the columns and include a name column."),

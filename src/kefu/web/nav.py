@@ -77,6 +77,7 @@ NAV: list[NavItem] = [
     NavItem("workforce:mine", _("My roster"), _handles),
     NavItem("packs:settings", _("Industry packs"), lambda u: u.can_administer()),
     NavItem("audit:log", _("Audit log"), lambda u: u.can_read_audit()),
+    NavItem("web:security", _("Account security"), lambda u: u.can_manage_security()),
     NavItem("provision:setup", _("Center setup"), lambda u: u.can_administer()),
     NavItem("quality:queue", _("Inspection queue"), _inspects),
     NavItem("quality:evaluations", _("Quality evaluations"), _scored),

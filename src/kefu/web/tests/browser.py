@@ -47,6 +47,12 @@ def new_page(browser, live_server):
     contexts = []
 
     def make(user, password="kefu-Test-2026"):
+        from kefu.accounts.security import factor_required
+
+        if factor_required(user):  # administrators and the like have an authenticator set up
+            from kefu.testing import login_code
+
+            login_code(user)
         context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
         context.set_default_timeout(5000)
         contexts.append(context)
@@ -55,7 +61,13 @@ def new_page(browser, live_server):
         page.fill("input[name=username]", user.username)
         page.fill("input[name=password]", password)
         page.click("button.primary")
-        page.wait_for_url(lambda url: "/login/" not in url)
+        page.wait_for_url(lambda url: "/login/" not in url or "/login/code/" in url)
+        if "/login/code/" in page.url:  # a user with an authenticator: the login's second step
+            from kefu.testing import login_code
+
+            page.fill("input[name=code]", login_code(user))
+            page.click("button.primary")
+            page.wait_for_url(lambda url: "/login/" not in url)
         return page
 
     yield make
