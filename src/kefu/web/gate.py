@@ -38,6 +38,7 @@ class LoginStepsMiddleware:
         if (user is not None and user.is_authenticated and hasattr(request, "session")
                 and not request.headers.get("Authorization")):
             step = security.pending_step(user, request.session)
+            request.login_step = step  # the step's own page shows no menu and polls nothing (kefu.web.nav)
             if step is not None and not self._allowed(request.path, step):
                 return self._refuse(request, step)
         return self.get_response(request)

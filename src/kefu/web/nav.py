@@ -117,4 +117,6 @@ def screen_pop_url(request) -> str:
 
 def context(request) -> dict:
     """Template context processor: the menu and the screen-pop poll for the signed-in user."""
+    if getattr(request, "login_step", None):  # a login not finished yet (kefu.web.gate): no menu, no polling
+        return {"nav_items": [], "screen_pop_url": ""}
     return {"nav_items": nav_for(request), "screen_pop_url": screen_pop_url(request)}

@@ -55,6 +55,11 @@ def test_an_enrolled_user_types_a_code_after_the_password_and_a_code_is_used_onc
     assert _login(client, "admin").status_code == 302
     page = client.get("/tickets/board/")
     assert page.status_code == 302 and page["Location"].startswith("/login/code/")
+    step = client.get("/login/code/").content.decode()
+    # The step's page shows no menu and polls nothing (a poll would be sent back here, reloading the page).
+    assert 'id="screen-pop"' not in step and "/tickets/board/" not in step
+    pop = client.get("/cti/pop/", HTTP_HX_REQUEST="true")
+    assert pop.status_code == 204 and pop["HX-Redirect"] == "/login/code/"
     assert client.post("/login/code/", {"code": code}).status_code == 302
     assert client.get("/tickets/board/").status_code == 200
     client.post("/logout/")
