@@ -281,6 +281,13 @@ KEFU_AUDIT_RETENTION_DAYS = env_int("KEFU_AUDIT_RETENTION_DAYS", 365)
 if KEFU_AUDIT_RETENTION_DAYS < 180:
     raise ImproperlyConfigured("KEFU_AUDIT_RETENTION_DAYS must be at least 180 (six months)")
 
+# Retention of personal data (kefu.ops.retention), in days; 0 keeps it. The worker applies it nightly at 03:30.
+KEFU_RETAIN_TICKET_DAYS = env_int("KEFU_RETAIN_TICKET_DAYS", 1095)  # after a ticket was closed
+KEFU_RETAIN_RECORDING_DAYS = env_int("KEFU_RETAIN_RECORDING_DAYS", 180)  # after the call
+KEFU_RETAIN_CHAT_DAYS = env_int("KEFU_RETAIN_CHAT_DAYS", 365)  # after the chat ended
+if min(KEFU_RETAIN_TICKET_DAYS, KEFU_RETAIN_RECORDING_DAYS, KEFU_RETAIN_CHAT_DAYS) < 0:
+    raise ImproperlyConfigured("KEFU_RETAIN_*_DAYS must not be negative (0 keeps the data)")
+
 # Backups (kefu.ops.backup): `kefu backup`, and the worker every night at KEFU_BACKUP_HOUR (local time, -1: off).
 KEFU_BACKUP_DIR = env_str("KEFU_BACKUP_DIR", str(DATA_DIR / "backups"))
 KEFU_BACKUP_HOUR = env_int("KEFU_BACKUP_HOUR", 2)

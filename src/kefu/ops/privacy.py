@@ -3,8 +3,9 @@
 Anonymising keeps every row that reports count (tickets with their type, status, team, times and SLA; calls
 with their outcome) and removes what identifies the person: the customer's name, ID number, notes, contact
 points and references; on their tickets the contact phone, reporter name, location, description and message
-texts; on campaign calls the name, phone, reference and notes. A PrivacyRequest row and an audit entry record
-the request and the counts, never the data.
+texts and their mail/IM copies; on campaign calls the name, phone, reference and notes; on phone calls the
+caller's number and the recording reference; the chats' visitor details and transcripts. A PrivacyRequest row
+and an audit entry record the request and the counts, never the data.
 """
 
 from datetime import datetime
@@ -17,12 +18,13 @@ from kefu.accounts.models import User
 from kefu.audit.models import AuditAction
 from kefu.audit.services import record
 from kefu.campaigns.models import CampaignCall
+from kefu.chat.models import Conversation
 from kefu.core.errors import Forbidden, NotFound, ValidationFailed
+from kefu.cti.models import Call
 from kefu.customers.models import ContactPoint, Customer, CustomerReference
+from kefu.ops import retention
 from kefu.ops.models import PrivacyRequest
-from kefu.search.models import Kind
-from kefu.search.pending import mark
-from kefu.tickets.models import Ticket, TicketMessage
+from kefu.tickets.models import Ticket
 
 REMOVED = "[已匿名]"
 
@@ -54,16 +56,16 @@ def anonymise_customer(*, actor: User | None, customer_id: int, reference: str =
     summary = {
         "contacts": ContactPoint.objects.filter(customer_id=customer_id).delete()[0],
         "references": CustomerReference.objects.filter(customer_id=customer_id).delete()[0],
-        "messages": TicketMessage.objects.filter(ticket__customer_id=customer_id).update(body=REMOVED),
-        "tickets": tickets.update(contact_phone="", reporter_name="", location="", description=REMOVED),
+        # Tickets with their messages and mail/IM copies, as the retention schedule clears them.
+        **retention.clear_tickets(ticket_ids, at, marker=REMOVED),
         "calls": CampaignCall.objects.filter(customer_id=customer_id).update(name=REMOVED, phone="", reference="",
                                                                            note="", result_note=""),
+        "phone_calls": Call.objects.filter(customer_id=customer_id).update(caller="", recording=""),
+        **retention.clear_chats(list(Conversation.objects.filter(customer_id=customer_id)
+                                     .values_list("pk", flat=True)), marker=REMOVED),
     }
     Customer.objects.filter(pk=customer.pk).update(name=f"{REMOVED}#{customer.pk}", id_number="", notes="",
                                                     version=customer.version + 1)
-    # The search index holds the old texts: rewrite those documents (after the commit, by the worker).
-    for ticket_id in ticket_ids:
-        mark(Kind.TICKET, ticket_id, now=at)
     request = PrivacyRequest.objects.create(kind=PrivacyRequest.Kind.ANONYMISE, customer_id=customer_id,
                                             reference=reference[:100], handled_by=actor, handled_at=at,
                                             summary=summary)

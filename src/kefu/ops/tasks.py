@@ -1,4 +1,5 @@
-"""The worker's operations jobs: the nightly backup with retention, and expiring stored API answers."""
+"""The worker's operations jobs: the nightly backup with retention, the personal-data retention schedules,
+and expiring stored API answers."""
 
 import logging
 
@@ -7,7 +8,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
 from kefu.api.idempotency import purge
-from kefu.ops import backup
+from kefu.ops import backup, retention
 
 logger = logging.getLogger(__name__)
 
@@ -32,3 +33,17 @@ def nightly_backup():
 def purge_idempotency_keys():
     """Forget stored API answers older than 24 hours."""
     purge()
+
+
+def _retention_due(dt) -> bool:
+    from django.utils import timezone
+
+    local = timezone.localtime(dt.replace(tzinfo=timezone.UTC)) if dt.tzinfo is None else timezone.localtime(dt)
+    return local.hour == 3 and local.minute == 30  # the center's quiet hour, after the backup
+
+
+@db_periodic_task(_retention_due)
+def apply_retention():
+    """Remove personal data past its retention schedule (KEFU_RETAIN_*_DAYS); statistics stay."""
+    result = retention.apply_schedules()
+    logger.info("retention applied: %s", result.counts)

@@ -37,6 +37,27 @@ def test_anonymising_removes_the_person_and_keeps_what_statistics_count(world):
     assert "王小明" not in str(entry.params) and "13812341234" not in str(entry.params)
 
 
+def test_anonymising_reaches_phone_calls_and_chats_too(world):
+    from django.utils import timezone
+
+    from kefu.chat.models import ChatMessage, Conversation, Widget
+    from kefu.cti.models import Call
+
+    call = Call.objects.create(call_id="c9", agent=world.agent, caller="13812341234", recording="rec/9.wav",
+                               customer=world.customer, rang_at=timezone.now(), state="ended")
+    widget = Widget.objects.create(name="官网", team=world.team_a)
+    chat = Conversation.objects.create(widget=widget, team=world.team_a, customer=world.customer, visitor_key="v",
+                                       visitor_name="王小明", visitor_phone="13812341234", state="ended", rating=4)
+    ChatMessage.objects.create(conversation=chat, seq=1, kind="customer", body="我是王小明")
+    request = anonymise_customer(actor=world.admin, customer_id=world.customer.pk)
+    call.refresh_from_db()
+    chat.refresh_from_db()
+    assert (call.caller, call.recording, call.state) == ("", "", "ended")
+    assert (chat.visitor_name, chat.visitor_phone, chat.rating) == ("", "", 4)
+    assert ChatMessage.objects.get(conversation=chat).body == REMOVED
+    assert request.summary["phone_calls"] == 1 and request.summary["chats"] == 1
+
+
 def test_anonymising_twice_is_refused(world):
     anonymise_customer(actor=world.admin, customer_id=world.customer.pk)
     with pytest.raises(ValidationFailed) as refused:
