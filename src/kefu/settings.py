@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "kefu.accounts.idle.IdleTimeoutMiddleware",
     # After the idle check: a session that still owes its second factor or a new password goes there first.
     "kefu.web.gate.LoginStepsMiddleware",
+    # Names and phones typed into a search are kept in the session, never in the address (PIPL).
+    "kefu.web.privatequery.PrivateQueryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "kefu.api.idempotency.IdempotencyMiddleware",

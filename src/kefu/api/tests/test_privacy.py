@@ -61,3 +61,21 @@ def test_rtl_override_and_zero_width_characters_are_removed_from_names_and_title
     api.as_user(world, world.agent)
     ticket = api.post("/tickets", {"type": "inquiry", "title": "\u202egnp.exe\u200d"}).json()
     assert Ticket.objects.get(pk=ticket["id"]).title == "gnp.exe"
+
+
+def test_searches_by_phone_or_name_take_the_words_in_the_body_with_the_same_answer(api, world):
+    """PIPL: what identifies a person stays out of URLs, which proxies and servers log."""
+    world.ticket(by=world.agent, customer_id=world.customer.pk, contact_phone="13812341234")
+    world.ticket(by=world.agent, contact_phone="13900001111")
+    api.as_user(world, world.supervisor)
+    by_get = api.get("/tickets?phone=13812341234").json()
+    by_post = api.post("/tickets/search", {"phone": "13812341234"}).json()
+    assert by_post == by_get and by_post["count"] == 1
+    assert api.post("/customers/search", {"phone": "13812341234"}).json() == \
+        api.get("/customers?phone=13812341234").json()
+    assert api.post("/customers/search", {"q": "王小明"}).json()["count"] == 1
+    posted = api.post("/search", {"q": "王小明"})
+    assert posted.status_code == 200 and posted.json() == api.get("/search?q=王小明").json()
+    # The body is checked like any other: an unknown field or a wrong type is a 422 naming it.
+    refused = api.post("/tickets/search", {"phone": 13812341234})
+    assert refused.status_code == 422 and refused.json()["error"]["field"] == "phone"
