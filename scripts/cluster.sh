@@ -67,7 +67,9 @@ pid $DIR/nginx.pid;
 error_log $DIR/nginx.error.log warn;
 events { worker_connections 1024; }
 http {
-    access_log $DIR/nginx.access.log;
+    # No query strings or referrers in the log: they may hold a searched name or phone (PIPL).
+    log_format kefu '\$remote_addr [\$time_local] "\$request_method \$uri" \$status \$body_bytes_sent \$request_time';
+    access_log $DIR/nginx.access.log kefu;
     client_body_temp_path $DIR/nginx/body;
     proxy_temp_path $DIR/nginx/proxy;
     fastcgi_temp_path $DIR/nginx/fastcgi;
@@ -121,7 +123,8 @@ start() {
     for i in $(seq 1 "$APPS"); do
         local p; p=$(free_port)
         app_ports+=("$p")
-        .venv/bin/gunicorn kefu.wsgi:application --bind "127.0.0.1:$p" --workers "$PROCS" --daemon \
+        .venv/bin/gunicorn -c python:kefu.gunicorn_conf kefu.wsgi:application --bind "127.0.0.1:$p" \
+            --workers "$PROCS" --daemon \
             --pid "$DIR/app$i.pid" --error-logfile "$DIR/app$i.log" --access-logfile "$DIR/app$i.access.log" \
             --timeout 120 --graceful-timeout 30
         say "app server $i on 127.0.0.1:$p"

@@ -45,3 +45,11 @@ def test_http_public_url_keeps_plain_cookies(tmp_path):
     secure, _csrf, hsts, _proxy = _settings_with({"KEFU_PUBLIC_URL": "http://127.0.0.1:8000",
                                                   "KEFU_DATA_DIR": str(tmp_path)})
     assert not secure and not hsts
+
+
+def test_the_access_log_leaves_query_strings_and_referrers_out():
+    """A query string may hold a searched name or phone (PIPL): gunicorn logs the path alone."""
+    from kefu import gunicorn_conf
+
+    fmt = gunicorn_conf.access_log_format
+    assert "%(U)s" in fmt and not any(field in fmt for field in ("%(r)s", "%(q)s", "%(f)s"))
