@@ -15,7 +15,8 @@ from pydantic import Field, create_model
 def patch_schema(base: type[Schema], name: str) -> type[Schema]:
     """`version` plus every field of `base`, none of them required; a field left out keeps its value."""
     fields: dict[str, Any] = {
-        field_name: (info.annotation, Field(None, description=info.description or "Left out: unchanged."))
+        field_name: (info.annotation, Field(None, description=info.description or "Left out: unchanged.",
+                                            json_schema_extra=info.json_schema_extra))  # an enum stays
         for field_name, info in base.model_fields.items()
     }
     return create_model(name, __base__=Schema, __doc__=f"Only the fields sent are changed ({base.__name__}).",

@@ -5,16 +5,18 @@ from datetime import date, datetime
 from ninja import Router, Schema, Status
 
 from kefu.api.patch import merged, patch_schema
-from kefu.api.schemas import ERRORS
+from kefu.api.schemas import ERRORS, one_of
 from kefu.campaigns import calllist, selectors, services
-from kefu.campaigns.services import CallResult, CampaignInput
+from kefu.campaigns.models import CallStatus, CampaignStatus, Outcome, Purpose
+from kefu.campaigns.services import RESULTS, CallResult, CampaignInput
+from kefu.customers.models import Customer
 
 router = Router(tags=["campaigns"])
 
 
 class CampaignIn(Schema):
     name: str
-    purpose: str
+    purpose: str = one_of(Purpose)
     script: str = ""
     questionnaire_id: int | None = None
     max_attempts: int = 3
@@ -27,19 +29,19 @@ CampaignPatch = patch_schema(CampaignIn, "CampaignPatch")
 
 class CampaignStatusIn(Schema):
     version: int
-    status: str
+    status: str = one_of(CampaignStatus)
 
 
 class CampaignOut(Schema):
     id: int
     name: str
-    purpose: str
+    purpose: str = one_of(Purpose)
     script: str
     questionnaire_id: int | None
     max_attempts: int
     retry_minutes: int
     pull_allowed: bool
-    status: str
+    status: str = one_of(CampaignStatus)
     version: int
     created_at: datetime
 
@@ -62,8 +64,8 @@ class CampaignCountOut(Schema):
 class CustomerFilterIn(Schema):
     created_from: date | None = None
     created_until: date | None = None
-    tier: str = ""
-    status: str = "active"
+    tier: str = one_of(["", *Customer.Tier.values], "")
+    status: str = one_of(["", *Customer.Status.values], "active")
 
 
 class AddedOut(Schema):
@@ -85,10 +87,10 @@ class CampaignCallOut(Schema):
     reference: str
     note: str
     agent_id: int | None
-    status: str
+    status: str = one_of(CallStatus)
     attempts: int
     due_at: datetime | None
-    outcome: str
+    outcome: str = one_of(["", *Outcome.values])
     result_note: str
     response_id: int | None
     ticket_id: int | None
@@ -101,8 +103,8 @@ class CallDetailOut(CampaignCallOut):
 
 class ResultIn(Schema):
     version: int
-    result: str
-    outcome: str = ""
+    result: str = one_of(RESULTS)
+    outcome: str = one_of(["", *Outcome.values], "")
     note: str = ""
     answers: dict | None = None
 

@@ -5,10 +5,10 @@ from datetime import datetime
 from ninja import Query, Router, Schema, Status
 
 from kefu.api.patch import merged, patch_schema
-from kefu.api.schemas import ERRORS, UserRef, user_ref
+from kefu.api.schemas import ERRORS, UserRef, one_of, user_ref
 from kefu.knowledge import selectors, services
 from kefu.knowledge.markup import plain_excerpt, render_markdown
-from kefu.knowledge.models import Category
+from kefu.knowledge.models import ArticleStatus, Audience, Category
 from kefu.knowledge.services import ArticleInput
 
 router = Router(tags=["knowledge"])
@@ -59,9 +59,9 @@ class ArticleOut(Schema):
     summary: str
     category: str | None
     tags: list[str]
-    audience: str
+    audience: str = one_of(Audience)
     is_faq: bool
-    status: str
+    status: str = one_of(ArticleStatus)
     published: bool
     current_revision: int
     published_revision: int | None
@@ -89,8 +89,8 @@ class ArticleListQuery(Schema):
     q: str = ""
     category_id: int | None = None
     tag: str = ""
-    status: str = ""
-    audience: str = ""
+    status: str = one_of(["", *ArticleStatus.values], "")
+    audience: str = one_of(["", *Audience.values], "")
     page: int = 1
     page_size: int = 20
 

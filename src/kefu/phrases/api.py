@@ -5,8 +5,9 @@ from datetime import datetime
 from ninja import Query, Router, Schema, Status
 
 from kefu.api.patch import merged, patch_schema
-from kefu.api.schemas import ERRORS, TeamRef
+from kefu.api.schemas import ERRORS, TeamRef, one_of
 from kefu.phrases import selectors, services
+from kefu.phrases.models import PhraseKind
 from kefu.phrases.placeholders import PLACEHOLDERS
 from kefu.phrases.services import PhraseInput
 from kefu.tickets.services.common import load_ticket
@@ -17,7 +18,7 @@ router = Router(tags=["phrases"])
 class PhraseIn(Schema):
     title: str
     body: str
-    kind: str = "standard"
+    kind: str = one_of(PhraseKind, "standard")
     team_id: int | None = None
     ticket_type: str | None = None
     position: int = 0
@@ -30,7 +31,7 @@ PhrasePatch = patch_schema(PhraseIn, "PhrasePatch")
 class PhraseOut(Schema):
     id: int
     title: str
-    kind: str
+    kind: str = one_of(PhraseKind)
     kind_label: str
     body: str
     sensitive: bool
@@ -44,7 +45,7 @@ class PhraseOut(Schema):
 
 class PhraseListQuery(Schema):
     ticket_type: str | None = None
-    kind: str | None = None
+    kind: str | None = one_of(PhraseKind, None, nullable=True)
     manage: bool = False
 
 

@@ -4,9 +4,10 @@ from datetime import date, datetime
 
 from ninja import Field, Query, Router, Schema
 
-from kefu.api.schemas import ERRORS
+from kefu.api.schemas import ERRORS, one_of
 from kefu.search import services
 from kefu.search import validation as v
+from kefu.search.models import Kind
 from kefu.search.selectors import search
 from kefu.search.services import lists
 
@@ -26,7 +27,7 @@ class SearchQuery(Schema):
 
 
 class HitOut(Schema):
-    kind: str
+    kind: str = one_of(Kind)
     id: int
     number: str = Field("", description="the ticket number for tickets")
     title: str = Field(..., description="HTML: escaped text, matches in <mark>")

@@ -6,13 +6,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router, Schema, Status
 
-from kefu.api.schemas import ERRORS, user_ref
+from kefu.api.schemas import ERRORS, one_of, user_ref
 from kefu.audit.models import AuditAction
 from kefu.audit.services import record
 from kefu.core.errors import ValidationFailed
 from kefu.core.pii import mask_phone, normalize_phone
 from kefu.core.spreadsheet import CsvWriter
 from kefu.tickets import selectors, services
+from kefu.tickets.lifecycle import Channel, Priority
 from kefu.tickets.lifecycle import Status as TicketStatus
 from kefu.tickets.models import TicketType
 from kefu.tickets.schemas import (
@@ -54,8 +55,8 @@ class TicketListQuery(Schema):
     assignee: str | None = None  # a user id, or "me"
     dispatched_team: int | None = None
     type: str | None = None
-    priority: int | None = None
-    channel: str | None = None
+    priority: int | None = one_of(Priority, None, nullable=True)
+    channel: str | None = one_of(Channel, None, nullable=True)
     customer: int | None = None
     phone: str | None = None
     page: int = 1

@@ -40,3 +40,40 @@ def test_the_audit_actions_are_an_enum_in_the_document():
     entry = schema["EntryOut"]["properties"]["action"]
     ref = entry.get("$ref") or entry["allOf"][0]["$ref"]
     assert "pii_revealed" in schema[ref.rsplit("/", 1)[1]]["enum"]
+
+
+# Closed sets declared as enums (issue 26 item 5): a client sees the values, and a body holding another is a 422.
+ENUM_FIELDS = [
+    ("TicketCreateIn", "channel"), ("TicketCreateIn", "priority"), ("TicketOut", "status"), ("TicketOut", "channel"),
+    ("TicketOut", "priority"), ("TransitionIn", "to"), ("MessageIn", "kind"), ("LinkIn", "kind"),
+    ("CustomerIn", "kind"), ("CustomerIn", "tier"), ("CustomerOut", "status"), ("ContactIn", "kind"),
+    ("ReferenceIn", "kind"), ("CustomerPatch", "tier"), ("UserIn", "role"), ("UserOut", "role"),
+    ("CampaignIn", "purpose"), ("CampaignOut", "status"), ("CampaignCallOut", "outcome"), ("PhraseIn", "kind"),
+    ("PhrasePatch", "kind"), ("ArticleOut", "status"), ("HitOut", "kind"), ("EntryOut", "action"),
+]
+
+
+def _enum(prop: dict) -> list | None:
+    if "enum" in prop:
+        return prop["enum"]
+    for option in prop.get("anyOf", []):
+        if "enum" in option:
+            return option["enum"]
+    return None
+
+
+@pytest.mark.parametrize("schema, field", ENUM_FIELDS)
+def test_closed_sets_are_enums_in_the_document(schema, field):
+    components = current_schema()["components"]["schemas"]
+    prop = components[schema]["properties"][field]
+    if "$ref" in prop or any("$ref" in o for o in prop.get("allOf", [])):
+        ref = (prop.get("$ref") or prop["allOf"][0]["$ref"]).split("/")[-1]
+        prop = components[ref]
+    assert _enum(prop), f"{schema}.{field} is a plain {prop.get('type')}"
+
+
+def test_a_value_outside_the_enum_is_refused_naming_the_field(api, world):
+    api.as_user(world, world.agent)
+    refused = api.post("/tickets", {"type": "inquiry", "title": "x", "channel": "pigeon"})
+    assert refused.status_code == 422
+    assert (refused.json()["error"]["code"], refused.json()["error"]["field"]) == ("invalid_choice", "channel")
