@@ -48,13 +48,13 @@ def me(request):
     return user_out(request.auth)
 
 
-@router.get("/teams", response={200: list[TeamOut]})
+@router.get("/teams", response={200: list[TeamOut], **ERRORS})
 def teams(request):
     return [{"id": t.pk, "name": t.name, "department": t.department.name, "is_field_crew": t.is_field_crew}
             for t in Team.objects.select_related("department")]
 
 
-@router.get("/users", response={200: list[UserOut]})
+@router.get("/users", response={200: list[UserOut], **ERRORS})
 def users(request, team: int | None = None):
     qs = User.objects.filter(is_active=True).select_related("team").order_by("agent_no", "username")
     if team is not None:

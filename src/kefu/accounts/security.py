@@ -198,10 +198,13 @@ def require_security_admin(actor: User | None) -> None:
         raise Forbidden(_("Only the security administrator can do this."), code="not_security_admin")
 
 
-def _target(user_id: int) -> User:
+def _target(actor: User | None, user_id: int) -> User:
     user = User.objects.filter(pk=user_id).first()
     if user is None:
         raise NotFound(_("No such user."), code="not_found", field="user")
+    if actor is not None and actor.pk == user.pk:  # nobody lifts their own lock or resets their own factor
+        raise Forbidden(_("Another security administrator must do this for your own account."),
+                        code="own_account")
     return user
 
 
@@ -209,7 +212,7 @@ def _target(user_id: int) -> User:
 def unlock_login(*, actor: User | None, user_id: int, now: datetime | None = None) -> None:
     """End a login lock (failed passwords or codes) before its time."""
     require_security_admin(actor)
-    user = _target(user_id)
+    user = _target(actor, user_id)
     throttle.clear(user.username)
     record(actor=actor, action=AuditAction.LOGIN_UNLOCKED, target_type="user", target_id=user.pk, now=now)
 
@@ -218,7 +221,7 @@ def unlock_login(*, actor: User | None, user_id: int, now: datetime | None = Non
 def reset_factor(*, actor: User | None, user_id: int, now: datetime | None = None) -> None:
     """Remove a user's authenticator (a lost phone): their next login sets a new one up."""
     require_security_admin(actor)
-    user = _target(user_id)
+    user = _target(actor, user_id)
     removed, _by_model = TwoFactor.objects.filter(user=user).delete()
     if not removed:
         raise ValidationFailed(_("This user has no second factor."), code="no_two_factor")
@@ -229,7 +232,7 @@ def reset_factor(*, actor: User | None, user_id: int, now: datetime | None = Non
 def require_new_password(*, actor: User | None, user_id: int, now: datetime | None = None) -> None:
     """The user must choose a new password at their next page (a suspected leak)."""
     require_security_admin(actor)
-    user = _target(user_id)
+    user = _target(actor, user_id)
     User.objects.filter(pk=user.pk).update(must_change_password=True)
     record(actor=actor, action=AuditAction.PASSWORD_CHANGE_REQUIRED, target_type="user", target_id=user.pk,
            now=now)

@@ -84,7 +84,7 @@ def _detail(request, ticket_id: int) -> dict:
             "timeline": [timeline_entry(e, messages) for e in events]}
 
 
-@router.get("/types", response={200: list[TicketTypeOut]})
+@router.get("/types", response={200: list[TicketTypeOut], **ERRORS})
 def list_types(request):
     """Active ticket types with their custom fields, lifecycle and what each status requires."""
     return [

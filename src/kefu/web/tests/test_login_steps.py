@@ -197,3 +197,16 @@ def test_only_the_security_administrator_has_that_page(client, world, role):
     client.force_login(getattr(world, role))
     assert client.get("/security/").status_code == 403
     assert client.post(f"/security/{world.agent.pk}/unlock/").status_code == 403
+
+
+def test_the_security_administrator_cannot_act_on_their_own_account_and_sees_no_cases(client, world):
+    login_code(world.security_admin)
+    client.force_login(world.security_admin)
+    assert client.post(f"/security/{world.security_admin.pk}/reset_factor/").status_code == 302
+    assert TwoFactor.objects.filter(user=world.security_admin).exists()  # refused: still there
+    with pytest.raises(security.Forbidden) as refused:
+        security.reset_factor(actor=world.security_admin, user_id=world.security_admin.pk)
+    assert refused.value.code == "own_account"
+    menu = client.get("/security/").content.decode().split('class="mainnav"')[1].split("</nav>")[0]
+    for hidden in ("/tickets/all/", "/customers/", "/quality/", "/training/"):
+        assert hidden not in menu, hidden
