@@ -35,7 +35,9 @@ def audit_log(request):
         return render(request, "audit/log.html", context, partial="audit/partials/entries.html", status=422)
     paginator = Paginator(selectors.entries(filters=filters), selectors.PAGE_SIZE)
     page_obj = paginator.get_page(request.GET.get("page"))
-    context.update(page_obj=page_obj, entries=[selectors.entry_out(e) for e in page_obj.object_list])
+    labels = dict(AuditAction.choices)
+    context.update(page_obj=page_obj, entries=[{**selectors.entry_out(e), "action_label": labels.get(e.action, "")}
+                                               for e in page_obj.object_list])
     return render(request, "audit/log.html", context, partial="audit/partials/entries.html")
 
 
