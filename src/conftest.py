@@ -33,6 +33,25 @@ def _search_index_inline(settings):
     settings.SEARCH_INDEX_INLINE = True
 
 
+@pytest.fixture(autouse=True)
+def _force_login_is_a_whole_login(monkeypatch):
+    """client.force_login stands for a completed login: password and, where the role has one, the second factor
+    (the login steps have their own tests in kefu/web/tests/test_login_steps.py, through the pages)."""
+    from django.test import Client
+
+    from kefu.accounts.security import FACTOR_KEY
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        session = self.session
+        session[FACTOR_KEY] = "ok"
+        session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
 @pytest.fixture
 def world(db):
     return build_world()

@@ -7,6 +7,10 @@ Command-line options (--workers, --bind …) still override these.
 
 preload_app = True
 timeout = 120
+# Access log lines without query strings or referrers (%(U)s is the path alone): a query string may hold a name
+# or a phone an integration searched for, and the log keeps it for months (PIPL). Method, path, status, size,
+# duration in seconds.
+access_log_format = '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(B)s %(L)s'
 
 
 def when_ready(server) -> None:

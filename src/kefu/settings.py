@@ -61,18 +61,29 @@ INSTALLED_APPS = [
     "kefu.channels",
     "kefu.attendance",
     "kefu.shiftlog",
+    "kefu.ops",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files served by the app itself, compressed and cached, also with KEFU_DEBUG=0 under gunicorn.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "kefu.ops.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "kefu.api.middleware.ApiBodyLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: an unauthenticated write gets 401 before its body is judged.
+    "kefu.api.middleware.ApiContractMiddleware",
+    "kefu.accounts.idle.IdleTimeoutMiddleware",
+    # After the idle check: a session that still owes its second factor or a new password goes there first.
+    "kefu.web.gate.LoginStepsMiddleware",
+    # Names and phones typed into a search are kept in the session, never in the address (PIPL).
+    "kefu.web.privatequery.PrivateQueryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "kefu.api.idempotency.IdempotencyMiddleware",
 ]
 
 ROOT_URLCONF = "kefu.urls"
@@ -133,11 +144,30 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Password policy (MLPS level 3): length and character classes, configurable.
+KEFU_PASSWORD_MIN_LENGTH = env_int("KEFU_PASSWORD_MIN_LENGTH", 10)
+KEFU_PASSWORD_CLASSES = env_int("KEFU_PASSWORD_CLASSES", 3)
+if KEFU_PASSWORD_MIN_LENGTH < 8 or not 1 <= KEFU_PASSWORD_CLASSES <= 4:
+    raise ImproperlyConfigured("KEFU_PASSWORD_MIN_LENGTH must be at least 8, KEFU_PASSWORD_CLASSES 1 to 4")
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": KEFU_PASSWORD_MIN_LENGTH}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "kefu.accounts.passwords.CharacterClassesValidator"},
+    {"NAME": "kefu.accounts.passwords.PasswordHistoryValidator"},
 ]
+# How many earlier passwords a new one may not repeat, and after how many days a password must be changed
+# (0: never expires). MLPS level 3 asks for both; 90 days is the usual audit expectation.
+KEFU_PASSWORD_HISTORY = env_int("KEFU_PASSWORD_HISTORY", 5)
+KEFU_PASSWORD_MAX_AGE_DAYS = env_int("KEFU_PASSWORD_MAX_AGE_DAYS", 90)
+if KEFU_PASSWORD_HISTORY < 0 or KEFU_PASSWORD_MAX_AGE_DAYS < 0:
+    raise ImproperlyConfigured("KEFU_PASSWORD_HISTORY and KEFU_PASSWORD_MAX_AGE_DAYS must not be negative")
+# Administrators, security administrators and auditors log in with a TOTP second factor (MLPS level 3);
+# 0 turns the requirement off (a development machine), others may still turn it on for themselves.
+KEFU_TWO_FACTOR_REQUIRED = env_bool("KEFU_TWO_FACTOR_REQUIRED", True)
+# A browser session idle this long is logged out (0: never).
+KEFU_IDLE_MINUTES = env_int("KEFU_IDLE_MINUTES", 30)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
@@ -150,6 +180,15 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise looks there first; `kefu collectstatic` fills it
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # gzip/brotli copies made by `kefu collectstatic`; without it WhiteNoise serves the packaged files directly.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+# Serve the files shipped in the package without a collectstatic step; collected files (STATIC_ROOT) win.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_MAX_AGE = env_int("KEFU_STATIC_MAX_AGE", 0 if DEBUG else 3600)
 
 # A ticket body larger than this is refused with 413 (body_too_large) before anything is parsed.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("KEFU_MAX_BODY_BYTES", 1024 * 1024)
@@ -167,6 +206,9 @@ if KEFU_LOGIN_FAILURES < 1 or KEFU_LOGIN_LOCK_MINUTES < 1 or KEFU_LOGIN_ADDRESS_
     raise ImproperlyConfigured("KEFU_LOGIN_FAILURES and KEFU_LOGIN_LOCK_MINUTES must be at least 1, "
                                "KEFU_LOGIN_ADDRESS_FAILURES at least 0")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
 
 LOGGING = {
     "version": 1,
@@ -230,7 +272,34 @@ SMS_DEFAULT_TEMPLATE = env_str("KEFU_SMS_DEFAULT_TEMPLATE")
 PUBLIC_URL = env_str("KEFU_PUBLIC_URL", "http://127.0.0.1:8000")
 if not PUBLIC_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured(f"KEFU_PUBLIC_URL must start with http:// or https://, got {PUBLIC_URL!r}")
+# Served over https (behind the reverse proxy, which sets X-Forwarded-Proto): cookies only over https, and HSTS.
+if PUBLIC_URL.startswith("https://"):
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = env_int("KEFU_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("KEFU_HSTS_SUBDOMAINS", False)
 SURVEY_LINK_DAYS = env_int("KEFU_SURVEY_LINK_DAYS", 7)
+
+# The audit log is kept this many days (MLPS level 3 and the Cybersecurity Law: at least six months).
+KEFU_AUDIT_RETENTION_DAYS = env_int("KEFU_AUDIT_RETENTION_DAYS", 365)
+if KEFU_AUDIT_RETENTION_DAYS < 180:
+    raise ImproperlyConfigured("KEFU_AUDIT_RETENTION_DAYS must be at least 180 (six months)")
+
+# Retention of personal data (kefu.ops.retention), in days; 0 keeps it. The worker applies it nightly at 03:30.
+KEFU_RETAIN_TICKET_DAYS = env_int("KEFU_RETAIN_TICKET_DAYS", 1095)  # after a ticket was closed
+KEFU_RETAIN_RECORDING_DAYS = env_int("KEFU_RETAIN_RECORDING_DAYS", 180)  # after the call
+KEFU_RETAIN_CHAT_DAYS = env_int("KEFU_RETAIN_CHAT_DAYS", 365)  # after the chat ended
+if min(KEFU_RETAIN_TICKET_DAYS, KEFU_RETAIN_RECORDING_DAYS, KEFU_RETAIN_CHAT_DAYS) < 0:
+    raise ImproperlyConfigured("KEFU_RETAIN_*_DAYS must not be negative (0 keeps the data)")
+
+# Backups (kefu.ops.backup): `kefu backup`, and the worker every night at KEFU_BACKUP_HOUR (local time, -1: off).
+KEFU_BACKUP_DIR = env_str("KEFU_BACKUP_DIR", str(DATA_DIR / "backups"))
+KEFU_BACKUP_HOUR = env_int("KEFU_BACKUP_HOUR", 2)
+KEFU_BACKUP_KEEP_DAYS = env_int("KEFU_BACKUP_KEEP_DAYS", 14)
+KEFU_BACKUP_KEEP_MIN = env_int("KEFU_BACKUP_KEEP_MIN", 3)
+if KEFU_BACKUP_HOUR > 23 or KEFU_BACKUP_KEEP_DAYS < 1 or KEFU_BACKUP_KEEP_MIN < 1:
+    raise ImproperlyConfigured("KEFU_BACKUP_HOUR must be -1..23, KEFU_BACKUP_KEEP_DAYS and KEFU_BACKUP_KEEP_MIN "
+                               "at least 1")
 if SURVEY_LINK_DAYS < 1:
     raise ImproperlyConfigured("KEFU_SURVEY_LINK_DAYS must be at least 1")
 

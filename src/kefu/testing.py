@@ -35,3 +35,26 @@ def at_once(work, args: list, *, timeout: float = 60) -> list:
     if errors:
         raise errors[0]
     return results
+
+
+def login_code(user) -> str:
+    """A TOTP code the user's authenticator would show and the login will accept, for tests that log in
+    through the pages. A user without an authenticator is given one first (confirmed, as if set up)."""
+    import pyotp
+    from django.utils import timezone
+
+    from kefu.accounts import totp
+    from kefu.accounts.models import TwoFactor
+
+    now = timezone.now()
+    factor = TwoFactor.objects.filter(user=user).first()
+    secret = totp.unseal(factor.sealed_secret) if factor is not None else None
+    if secret is None:
+        secret = totp.new_secret()
+        factor, _created = TwoFactor.objects.update_or_create(
+            user=user, defaults={"sealed_secret": totp.seal(secret), "created_at": now, "confirmed_at": now,
+                                 "last_step": 0})
+    generator = pyotp.TOTP(secret)
+    # A code is accepted once: a second login in the same 30 s uses the next step's code (within the drift).
+    step = max(generator.timecode(now), factor.last_step + 1)
+    return generator.generate_otp(step)

@@ -32,6 +32,7 @@ urlpatterns = [
     path("packs/", include("kefu.packs.urls")),
     path("utility/", include("kefu.utility.urls")),
     path("enterprise/", include("kefu.enterprise.urls")),
+    path("audit/", include("kefu.audit.urls")),
     path("setup/", include("kefu.provision.urls")),
     path("attendance/", include("kefu.attendance.urls")),
     path("shift/", include("kefu.shiftlog.urls")),

@@ -4,3 +4,7 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kefu.settings")
 application = get_wsgi_application()
+
+from kefu.api.middleware import ChunkedBodyLimit  # noqa: E402  (needs the settings configured above)
+
+application = ChunkedBodyLimit(application)

@@ -5,7 +5,8 @@ from ninja import Router, Schema, Status
 
 from kefu.accounts import services
 from kefu.accounts.models import Team, User
-from kefu.api.schemas import ERRORS, TeamRef
+from kefu.accounts.roles import Role
+from kefu.api.schemas import ERRORS, TeamRef, one_of
 from kefu.core.errors import ValidationFailed
 
 router = Router(tags=["organisation"])
@@ -15,7 +16,7 @@ class UserOut(Schema):
     id: int
     username: str
     name: str
-    role: str
+    role: str = one_of(Role)
     agent_no: str | None
     team: TeamRef | None
 
@@ -23,7 +24,7 @@ class UserOut(Schema):
 class UserIn(Schema):
     username: str
     password: str
-    role: str
+    role: str = one_of(Role)
     team_id: int | None = None
     agent_no: str | None = None
     display_name: str = ""
@@ -47,13 +48,13 @@ def me(request):
     return user_out(request.auth)
 
 
-@router.get("/teams", response={200: list[TeamOut]})
+@router.get("/teams", response={200: list[TeamOut], **ERRORS})
 def teams(request):
     return [{"id": t.pk, "name": t.name, "department": t.department.name, "is_field_crew": t.is_field_crew}
             for t in Team.objects.select_related("department")]
 
 
-@router.get("/users", response={200: list[UserOut]})
+@router.get("/users", response={200: list[UserOut], **ERRORS})
 def users(request, team: int | None = None):
     qs = User.objects.filter(is_active=True).select_related("team").order_by("agent_no", "username")
     if team is not None:

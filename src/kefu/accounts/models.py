@@ -12,6 +12,8 @@ from kefu.accounts.roles import (
     CAN_DECIDE_REFERRALS,
     CAN_EDIT_CUSTOMERS,
     CAN_HANDLE_TICKETS,
+    CAN_MANAGE_SECURITY,
+    CAN_READ_AUDIT,
     CAN_REVEAL_PII,
     CAN_SEE_REVENUE,
     CAN_SUPERVISE,
@@ -72,6 +74,10 @@ class User(AbstractUser):
     mobile = models.CharField(_("mobile"), max_length=20, blank=True)
     # On duty now: emergency repairs (抢修) are sent to these people by SMS at creation (SL4).
     on_duty = models.BooleanField(_("on duty"), default=False)
+    # Password expiry and history (MLPS level 3, KEFU_PASSWORD_MAX_AGE_DAYS / KEFU_PASSWORD_HISTORY): when the
+    # password was last set, and whether the security administrator's reset requires a new one at next login.
+    password_changed_at = models.DateTimeField(_("password changed"), null=True, blank=True)
+    must_change_password = models.BooleanField(_("must change password"), default=False)
 
     objects = UserManager()
 
@@ -115,6 +121,12 @@ class User(AbstractUser):
 
     def can_administer(self) -> bool:
         return self.is_active and (self.role in CAN_ADMINISTER or self.is_superuser)
+
+    def can_read_audit(self) -> bool:
+        return self.is_active and self.role in CAN_READ_AUDIT
+
+    def can_manage_security(self) -> bool:
+        return self.is_active and self.role in CAN_MANAGE_SECURITY
 
 
 def hash_token(raw: str) -> str:
@@ -161,3 +173,42 @@ class LoginFailure(models.Model):
 
     def __str__(self):
         return f"{self.username} {self.at:%Y-%m-%d %H:%M}"
+
+
+class PasswordHistory(models.Model):
+    """A password the user had (its hash only): a new password may not repeat the last KEFU_PASSWORD_HISTORY."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["user", "at"], name="password_history_user")]
+        verbose_name = _("previous password")
+        verbose_name_plural = _("previous passwords")
+
+    def __str__(self):
+        return f"{self.user_id} {self.at:%Y-%m-%d}"
+
+
+class TwoFactor(models.Model):
+    """A user's TOTP authenticator (RFC 6238, as 微信/Google/Microsoft authenticator apps do it).
+
+    The shared secret is stored sealed with a key derived from the server's secret key (kefu.accounts.totp);
+    `confirmed_at` is set once the user has typed a code from the app, and only then is the factor asked at
+    login. `last_step` is the time step of the last accepted code: a code is accepted once (no replay).
+    """
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="two_factor")
+    sealed_secret = models.TextField()
+    created_at = models.DateTimeField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    last_step = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("two-factor authenticator")
+        verbose_name_plural = _("two-factor authenticators")
+
+    def __str__(self):
+        return f"{self.user_id} {'confirmed' if self.confirmed_at else 'pending'}"

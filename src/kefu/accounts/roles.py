@@ -16,6 +16,11 @@ class Role(models.TextChoices):
     FIELD_CREW = "field_crew", _("Field crew")
     ACCOUNT_MANAGER = "account_manager", _("Account manager")
     ADMIN = "admin", _("Administrator")
+    # 三员分立 (MLPS level 3): the administrator (系统管理员) runs the system, the security administrator
+    # (安全管理员) the security settings and accounts' locks and second factors, the auditor (安全审计员) reads
+    # and exports the audit log. Neither of the last two handles tickets or sees customers.
+    SECURITY_ADMIN = "security_admin", _("Security administrator")
+    AUDITOR = "auditor", _("Auditor")
 
 
 class Scope(models.TextChoices):
@@ -51,7 +56,7 @@ CAN_REVEAL_PII = frozenset({
 })
 
 # Who may create and change tickets at all (QA reads and scores, it does not handle).
-CAN_HANDLE_TICKETS = frozenset(set(Role) - {Role.QA_INSPECTOR})
+CAN_HANDLE_TICKETS = frozenset(set(Role) - {Role.QA_INSPECTOR, Role.SECURITY_ADMIN, Role.AUDITOR})
 
 # Who may change customer records (tier, account manager, status).
 CAN_EDIT_CUSTOMERS = frozenset({
@@ -74,6 +79,18 @@ CAN_MANAGE_KNOWLEDGE = frozenset({
     Role.INFO_DESK, Role.TEAM_LEAD, Role.SUPERVISOR, Role.MANAGER, Role.DIRECTOR, Role.ADMIN,
 })
 
+# Who reads, searches and exports the audit log (and changes nothing): the auditor alone, so that the
+# administrators whose acts it records cannot read it selectively or remove entries.
+CAN_READ_AUDIT = frozenset({Role.AUDITOR})
+
+# Who keeps the security settings: unlocking accounts, resetting a second factor, revoking tokens.
+CAN_MANAGE_SECURITY = frozenset({Role.SECURITY_ADMIN})
+
+# Roles that must log in with a second factor (TOTP); everyone else may turn it on.
+REQUIRES_TWO_FACTOR = frozenset({Role.ADMIN, Role.SECURITY_ADMIN, Role.AUDITOR})
+
+# Roles that never see customers (三员分立: security administrator and auditor work on the system, not on cases).
+NO_CUSTOMER_DATA = frozenset({Role.SECURITY_ADMIN, Role.AUDITOR})
 # Who sees bonus and revenue figures (奖金分配, seed 002: the supervisor and deputy supervisor allocate bonuses).
 CAN_SEE_BONUS = frozenset({Role.SUPERVISOR, Role.MANAGER, Role.DIRECTOR, Role.ADMIN})
 

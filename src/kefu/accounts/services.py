@@ -9,6 +9,7 @@ from kefu.accounts.roles import Role
 from kefu.audit.models import AuditAction
 from kefu.audit.services import record
 from kefu.core.errors import Forbidden, ValidationFailed
+from kefu.core.text import clean_display
 
 
 def _require_admin(actor: User | None) -> None:
@@ -50,6 +51,18 @@ def create_team(*, actor: User | None, department: Department, name: str, is_fie
     return team
 
 
+def check_password_policy(password: str, user: User) -> None:
+    """The password policy (KEFU_PASSWORD_*): every reason at once, as 422 weak_password."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationFailed(" ".join(exc.messages), code="weak_password", field="password",
+                               params={"reasons": [e.code for e in exc.error_list]}) from None
+
+
 @transaction.atomic
 def create_user(*, actor: User | None, username: str, password: str | None, role: str,
                 team: Team | None = None, agent_no: str | None = None, display_name: str = "",
@@ -72,10 +85,14 @@ def create_user(*, actor: User | None, username: str, password: str | None, role
     if role in (Role.FIELD_CREW,) and (team is None or not team.is_field_crew):
         raise ValidationFailed(_("A field crew member belongs to a field crew team."), code="invalid",
                                field="team")
+    if password:
+        check_password_policy(password, User(username=username, display_name=display_name))
     try:
         user = User(username=username, role=role, team=team, agent_no=agent_no,
-                    display_name=display_name.strip(), mobile=mobile.strip(),
+                    display_name=clean_display(display_name), mobile=mobile.strip(),
                     is_staff=role == Role.ADMIN, is_superuser=role == Role.ADMIN)
+        if password_hash or password:
+            user.password_changed_at = timezone.now()
         if password_hash:
             user.password = password_hash
         elif password:

@@ -67,6 +67,22 @@ def record_failure(username: str, address: str | None, *, now: dt.datetime | Non
     return locked
 
 
+def name_key(username: str) -> str:
+    """How a user name is kept in the failures (trimmed, lower case)."""
+    return _key(username)
+
+
+def locked_names(*, now: dt.datetime | None = None) -> dict[str, dt.datetime]:
+    """Every user name locked now, with when its lock ends (one query, for the security administrator)."""
+    now = now or timezone.now()
+    limit = settings.KEFU_LOGIN_FAILURES
+    times: dict[str, list] = {}
+    for username, at in LoginFailure.objects.filter(at__gt=now - _window()).order_by("-at").values_list(
+            "username", "at"):
+        times.setdefault(username, []).append(at)
+    return {name: ats[limit - 1] + _window() for name, ats in times.items() if len(ats) >= limit}
+
+
 def clear(username: str) -> None:
     LoginFailure.objects.filter(username=_key(username)).delete()
 

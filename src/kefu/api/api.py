@@ -18,6 +18,7 @@ errors.install(api)
 
 # Routers are added here, one per app, in a fixed order so the OpenAPI document is stable.
 from kefu.accounts.api import router as accounts_router  # noqa: E402
+from kefu.audit.api import router as audit_router  # noqa: E402
 from kefu.briefing.api import router as briefing_router  # noqa: E402
 from kefu.callbacks.api import router as callbacks_router  # noqa: E402
 from kefu.campaigns.api import router as campaigns_router  # noqa: E402
@@ -69,6 +70,7 @@ api.add_router("/v1/chat", chat_router)
 api.add_router("/v1/workforce", workforce_router)
 api.add_router("/v1/packs", packs_router)
 api.add_router("/v1/channels", channels_router)
+api.add_router("/v1/audit", audit_router)
 api.add_router("/v1/setup", provision_router)
 api.add_router("/v1/utility", utility_router)
 api.add_router("/v1/enterprise", enterprise_router)

@@ -1,6 +1,7 @@
 """API authentication: bearer tokens for integrations, the browser session (with CSRF) for the UI."""
 
-from ninja.security import HttpBearer, django_auth
+from ninja.security import HttpBearer
+from ninja.security.session import SessionAuth as NinjaSessionAuth
 
 from kefu.accounts.selectors import user_for_token
 
@@ -13,4 +14,17 @@ class TokenAuth(HttpBearer):
         return user
 
 
-AUTH = [TokenAuth(), django_auth]
+class SessionAuth(NinjaSessionAuth):
+    """The logged-in browser, CSRF-checked; a request with no session is unauthenticated (401), not a CSRF 403.
+
+    ninja checks CSRF before asking who the user is, so a bearer write with a missing or revoked token fell
+    through to the session check and got 403 "CSRF check Failed" instead of 401 `unauthenticated`.
+    """
+
+    def __call__(self, request):
+        if not request.user.is_authenticated:
+            return None
+        return super().__call__(request)
+
+
+AUTH = [TokenAuth(), SessionAuth()]

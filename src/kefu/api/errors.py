@@ -19,9 +19,18 @@ _PYDANTIC_CODES = {
 }
 
 
+_SOURCES = ("body", "query", "path", "header", "cookie", "form", "file")
+_WRAPPERS = ("payload", "data", "filters", "q")
+
+
 def _field_name(loc) -> str:
-    # loc looks like ("body", "payload", "custom", "x"); the first two parts name ninja's wrappers.
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "payload", "data", "filters")]
+    # loc looks like ("body", "payload", "custom", "x"): a source, then the view's parameter name when the input
+    # is a schema. Only those leading parts are ninja's; a field may itself be called `body` or `q`.
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in _SOURCES:
+        parts = parts[1:]
+    if len(parts) > 1 and parts[0] in _WRAPPERS:
+        parts = parts[1:]
     return ".".join(parts)
 
 

@@ -1,5 +1,11 @@
 """`kefu bench load --agents 50 --minutes 3`: simulated agents over HTTP against a real server.
 
+`--apps 2 --huey-workers 2` runs the scaled-out shape instead: two gunicorn app servers and two workers on one
+database (PostgreSQL with KEFU_DATABASE_URL; the workers share Redis with KEFU_REDIS_URL), the agents spread
+over the servers as a load balancer would spread them, and a client whose server stops answering retries on
+the next one with the same Idempotency-Key. `--kill-after S` SIGKILLs the second app server and one worker
+S seconds in: every write the survivors acknowledged must be in the database exactly once.
+
 gunicorn (kefu.gunicorn_conf, the workers the README recommends) and the huey worker (`kefu run_huey`) run on a
 bench database of their own, SQLite or PostgreSQL (KEFU_DATABASE_URL). Each agent is a thread with its own API
 token and keep-alive connection that, every few seconds (--pace), opens its queue, opens a ticket, replies or
@@ -8,11 +14,15 @@ against what the clients were told: every reply answered 201 must be stored once
 200 must be an event; anything missing is a lost write.
 """
 
+import http.client
+import json
 import random
 import subprocess
 import sys
 import threading
 import time
+import uuid
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
@@ -34,9 +44,12 @@ class Tally:
     times: dict[str, list[float]] = field(default_factory=lambda: {name: [] for name in ACTIONS})
     errors: list[str] = field(default_factory=list)
     conflicts: int = 0
+    failovers: int = 0  # requests answered by another app server after theirs stopped answering
+    retried_writes: int = 0  # of them, writes retried with their Idempotency-Key
     replies: dict[int, int] = field(default_factory=dict)  # ticket id → replies the server confirmed
     transitions: dict[int, int] = field(default_factory=dict)  # ticket id → transitions confirmed
     lock: threading.Lock = field(default_factory=threading.Lock)
+    seconds: float = 0.0
 
     def done(self) -> int:
         return sum(len(v) for v in self.times.values())
@@ -58,13 +71,56 @@ def _seed_tickets(org, agents: int, rng: random.Random, progress: Progress) -> d
     return mine
 
 
+# What a client sees when its server is gone: refused, reset or cut off mid-answer.
+GONE = (ConnectionError, http.client.HTTPException, OSError)
+
+
+class FailoverClient:
+    """Connections to every app server, starting at the agent's own (as a balancer spreads them). A request
+    whose server is gone is sent to the next one; a write carries an Idempotency-Key, so a retry of a write the
+    dead server had committed gets the stored answer instead of writing twice."""
+
+    def __init__(self, ports: list[int], home: int, token: str, tally: "Tally"):
+        self.clients = [ApiClient(port, token) for port in ports]
+        self.current, self.tally = home % len(ports), tally
+
+    def request(self, method: str, path: str, body: dict | None = None) -> tuple:
+        headers = {"Idempotency-Key": uuid.uuid4().hex} if method != "GET" else {}
+        last = None
+        for attempt in range(len(self.clients)):
+            client = self.clients[(self.current + attempt) % len(self.clients)]
+            try:
+                answer = client.request(method, path, body, headers=headers)
+            except GONE as exc:
+                last = exc
+                client.close()
+                continue
+            if attempt:
+                self.current = (self.current + attempt) % len(self.clients)
+                with self.tally.lock:
+                    self.tally.failovers += 1
+                    self.tally.retried_writes += bool(headers)
+            return answer
+        raise RuntimeError(f"no app server answered: {last}")
+
+    def json(self, method: str, path: str, body: dict | None = None, expect: int = 200) -> dict:
+        status, data = self.request(method, path, body)
+        if status != expect:
+            raise RuntimeError(f"{method} {path} answered {status}: {data[:300].decode(errors='replace')}")
+        return json.loads(data)
+
+    def close(self) -> None:
+        for client in self.clients:
+            client.close()
+
+
 class Agent(threading.Thread):
     """One agent at the pace of a person: an action, a pause of a few seconds, the next action."""
 
-    def __init__(self, port: int, token: str, tickets: list[int], tally: Tally, until: float, pace: float,
-                 seed: int):
+    def __init__(self, ports: list[int], home: int, token: str, tickets: list[int], tally: Tally, until: float,
+                 pace: float, seed: int):
         super().__init__(daemon=True)
-        self.client = ApiClient(port, token)
+        self.client = FailoverClient(ports, home, token, tally)
         self.tickets, self.tally, self.until, self.pace = tickets, tally, until, pace
         self.rng = random.Random(seed)
 
@@ -151,27 +207,41 @@ def _wait_serving(server: ApiServer, token: str, timeout: float = 120) -> None:
         client.close()
 
 
-def _drive(server: ApiServer, org, mine: dict, options: dict, progress: Progress) -> Tally:
-    _wait_serving(server, org.tokens[org.agents[0].pk])
+def _drive(servers: list[ApiServer], workers: list, org, mine: dict, options: dict, progress: Progress) -> Tally:
+    for server in servers:
+        _wait_serving(server, org.tokens[org.agents[0].pk])
     tally = Tally()
     seconds = options["minutes"] * 60
     until = time.monotonic() + seconds
-    agents = [Agent(server.port, org.tokens[agent.pk], mine[agent.pk], tally, until, options["pace"],
+    ports = [server.port for server in servers]
+    agents = [Agent(ports, i, org.tokens[agent.pk], mine[agent.pk], tally, until, options["pace"],
                     options["seed"] + i) for i, agent in enumerate(org.agents[:options["agents"]])]
     for agent in agents:
         agent.start()
     started = time.monotonic()
+    kill_after = options.get("kill_after") or 0
+    killed = False
     while any(agent.is_alive() for agent in agents):
         time.sleep(1)
         elapsed = time.monotonic() - started
+        if kill_after and not killed and elapsed >= kill_after and len(servers) > 1:
+            servers[1].crash()  # an app server's machine dies: no graceful shutdown, in-flight requests cut
+            if len(workers) > 1:
+                workers[1].kill()
+                workers[1].wait()
+            killed = True
+            progress.say(f"killed app server 2 (port {servers[1].port}) and a worker at {elapsed:.0f} s")
         progress.tick("seconds", int(min(elapsed, seconds)), int(seconds), tally.done() / max(elapsed, 1e-9),
                       f" actions, {tally.done()} done, {len(tally.errors)} errors")
+    tally.seconds = time.monotonic() - started
     return tally
 
 
 def run(options: dict, progress: Progress) -> dict:
     rng = random.Random(options["seed"])
+    apps, huey_workers = options.get("apps") or 1, options.get("huey_workers") or 1
     result: dict = {"bench": "load", "config": {k: options[k] for k in ("agents", "minutes", "pace", "workers")}}
+    result["config"].update(apps=apps, huey_workers=huey_workers, kill_after=options.get("kill_after") or 0)
     with bench_database(options["db"], options["keep"], progress) as db:
         result["config"]["database"] = db.vendor
         progress.say("people and customers")
@@ -179,24 +249,51 @@ def run(options: dict, progress: Progress) -> dict:
         if options["agents"] > len(org.agents):
             org.agents = org.agents * (options["agents"] // len(org.agents) + 1)  # several sessions per person
         mine = _seed_tickets(org, options["agents"], rng, progress)
-        env = {**db.server_env, "DJANGO_SETTINGS_MODULE": "kefu.settings"}
-        worker = subprocess.Popen([sys.executable, "-m", "kefu", "run_huey"], env={**_base_env(), **env},  # noqa: S603
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        env = {**db.server_env, **_shared_queue(), "DJANGO_SETTINGS_MODULE": "kefu.settings"}
+        result["config"]["queue"] = "redis" if "KEFU_REDIS_URL" in env else "sqlite"
+        workers = [subprocess.Popen([sys.executable, "-m", "kefu", "run_huey"],  # noqa: S603
+                                    env={**_base_env(), **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                   for _ in range(huey_workers)]
         try:
-            with ApiServer(db.server_env, options["workers"]) as server:
-                progress.say(f"{options['agents']} agents for {options['minutes']} min")
-                tally = _drive(server, org, mine, options, progress)
-                result["memory"] = server.peak_rss_mb()
+            with ExitStack() as stack:
+                servers = [stack.enter_context(ApiServer({**db.server_env, **_shared_queue()}, options["workers"]))
+                           for _ in range(apps)]
+                progress.say(f"{options['agents']} agents for {options['minutes']} min on {apps} app server(s)")
+                tally = _drive(servers, workers, org, mine, options, progress)
+                result["memory"] = [server.peak_rss_mb() for server in servers if server.proc.poll() is None]
         finally:
-            worker.terminate()
-            worker.wait(timeout=30)
+            for worker in workers:
+                if worker.poll() is None:
+                    worker.terminate()
+                    worker.wait(timeout=30)
         result["actions"] = {name: latency(times) if times else {"n": 0} for name, times in tally.times.items()}
+        result["throughput_per_s"] = round(tally.done() / max(tally.seconds, 1e-9), 1)
         result["errors"] = {"count": len(tally.errors), "first": tally.errors[:5]}
         result["conflicts"] = tally.conflicts
+        result["failovers"] = {"requests": tally.failovers, "writes_retried": tally.retried_writes}
         result["lost_writes"] = _lost_writes(tally)
+        result["unacknowledged_stored"] = _unacknowledged(tally)
         result["confirmed"] = {"replies": sum(tally.replies.values()), "transitions": sum(tally.transitions.values())}
     result["all_p95_le_300ms"] = all(f.get("p95_ms", 0) <= TARGET_P95_MS for f in result["actions"].values())
     return result
+
+
+def _shared_queue() -> dict:
+    """The workers and app servers share Redis when KEFU_REDIS_URL is set (the scaled-out shape)."""
+    import os
+
+    return {"KEFU_REDIS_URL": os.environ["KEFU_REDIS_URL"]} if os.environ.get("KEFU_REDIS_URL") else {}
+
+
+def _unacknowledged(tally: Tally) -> int:
+    """Replies stored beyond those acknowledged (a write whose answer was lost and that was not replayed)."""
+    from django.db.models import Count
+
+    from kefu.tickets.models import TicketMessage
+
+    stored = dict(TicketMessage.objects.filter(ticket_id__in=list(tally.replies)).values("ticket_id")
+                  .annotate(n=Count("id")).values_list("ticket_id", "n"))
+    return sum(max(0, stored.get(pk, 0) - n) for pk, n in tally.replies.items())
 
 
 def _base_env() -> dict:
@@ -206,9 +303,11 @@ def _base_env() -> dict:
 
 
 def summary(result: dict) -> str:
-    lines = [f"load: {result['config']['agents']} agents, {result['config']['minutes']} min on "
-             f"{result['config']['database']}: {result['errors']['count']} errors, lost writes "
-             f"{result['lost_writes']}, {result['conflicts']} conflicts (409)"]
+    config = result["config"]
+    lines = [f"load: {config['agents']} agents, {config['minutes']} min, {config['apps']} app server(s), "
+             f"{config['huey_workers']} worker(s) on {config['database']}: {result['errors']['count']} errors, "
+             f"lost writes {result['lost_writes']}, {result['conflicts']} conflicts (409), "
+             f"{result['throughput_per_s']} actions/s, failovers {result['failovers']}"]
     for name, f in result["actions"].items():
         if f["n"]:
             lines.append(f"  {name:8s} n {f['n']:5d}  p50 {f['p50_ms']:7.1f} ms  p95 {f['p95_ms']:7.1f} ms")

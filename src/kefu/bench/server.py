@@ -1,5 +1,6 @@
 """A real gunicorn serving kefu on 127.0.0.1 against the bench database, and a small HTTP client for it."""
 
+import contextlib
 import http.client
 import json
 import os
@@ -26,8 +27,9 @@ class ApiClient:
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         self.token = token
 
-    def request(self, method: str, path: str, body: dict | None = None, token: str | None = None) -> tuple:
-        headers = {"Accept": "application/json", "Authorization": f"Bearer {token or self.token}"}
+    def request(self, method: str, path: str, body: dict | None = None, token: str | None = None,
+                headers: dict | None = None) -> tuple:
+        headers = {"Accept": "application/json", "Authorization": f"Bearer {token or self.token}", **(headers or {})}
         payload = None
         if body is not None:
             payload = json.dumps(body, ensure_ascii=False).encode()
@@ -44,8 +46,8 @@ class ApiClient:
         return response.status, data
 
     def json(self, method: str, path: str, body: dict | None = None, token: str | None = None,
-             expect: int = 200) -> dict:
-        status, data = self.request(method, path, body, token)
+             expect: int = 200, headers: dict | None = None) -> dict:
+        status, data = self.request(method, path, body, token, headers)
         if status != expect:
             raise CommandError(f"{method} {path} answered {status}: {data[:500].decode(errors='replace')}")
         return json.loads(data)
@@ -112,6 +114,15 @@ class ApiServer:
                 "total_mb": round(sum(peaks) / 1024, 1),
                 **({"workers_pss_mb": [round(p / 1024, 1) for p in pss[1:]],
                     "total_pss_mb": round(sum(pss) / 1024, 1)} if pss else {})}
+
+    def crash(self) -> None:
+        """SIGKILL the master and its workers at once, as a machine failure would (no graceful shutdown)."""
+        import signal
+
+        for pid in [*_children(self.proc.pid), self.proc.pid]:
+            with contextlib.suppress(ProcessLookupError):  # a worker may be gone already
+                os.kill(pid, signal.SIGKILL)
+        self.proc.wait()
 
     def log_tail(self) -> str:
         self._log.seek(0)

@@ -46,7 +46,7 @@ class PullOut(Schema):
     task: TaskOut | None = Field(None, description="The task now yours, or null when nothing waits")
 
 
-class AssignIn(Schema):
+class CallbackAssignIn(Schema):
     version: int
     assignee_id: int
 
@@ -114,7 +114,7 @@ def get_task(request, task_id: int):
 
 
 @router.post("/{int:task_id}/assign", response={200: TaskOut, **ERRORS})
-def assign(request, task_id: int, payload: AssignIn):
+def assign(request, task_id: int, payload: CallbackAssignIn):
     return task_out(services.assign_task(actor=request.auth, task_id=task_id, **payload.dict()))
 
 

@@ -4,16 +4,19 @@ from datetime import date, datetime
 
 from ninja import Router, Schema, Status
 
-from kefu.api.schemas import ERRORS
+from kefu.api.patch import merged, patch_schema
+from kefu.api.schemas import ERRORS, one_of
 from kefu.campaigns import calllist, selectors, services
-from kefu.campaigns.services import CallResult, CampaignInput
+from kefu.campaigns.models import CallStatus, CampaignStatus, Outcome, Purpose
+from kefu.campaigns.services import RESULTS, CallResult, CampaignInput
+from kefu.customers.models import Customer
 
 router = Router(tags=["campaigns"])
 
 
 class CampaignIn(Schema):
     name: str
-    purpose: str
+    purpose: str = one_of(Purpose)
     script: str = ""
     questionnaire_id: int | None = None
     max_attempts: int = 3
@@ -21,25 +24,24 @@ class CampaignIn(Schema):
     pull_allowed: bool = True
 
 
-class CampaignPatch(CampaignIn):
-    version: int
+CampaignPatch = patch_schema(CampaignIn, "CampaignPatch")
 
 
-class StatusIn(Schema):
+class CampaignStatusIn(Schema):
     version: int
-    status: str
+    status: str = one_of(CampaignStatus)
 
 
 class CampaignOut(Schema):
     id: int
     name: str
-    purpose: str
+    purpose: str = one_of(Purpose)
     script: str
     questionnaire_id: int | None
     max_attempts: int
     retry_minutes: int
     pull_allowed: bool
-    status: str
+    status: str = one_of(CampaignStatus)
     version: int
     created_at: datetime
 
@@ -55,15 +57,15 @@ class ImportIn(Schema):
     calls: list[CallIn]
 
 
-class CountOut(Schema):
+class CampaignCountOut(Schema):
     count: int
 
 
 class CustomerFilterIn(Schema):
     created_from: date | None = None
     created_until: date | None = None
-    tier: str = ""
-    status: str = "active"
+    tier: str = one_of(["", *Customer.Tier.values], "")
+    status: str = one_of(["", *Customer.Status.values], "active")
 
 
 class AddedOut(Schema):
@@ -76,7 +78,7 @@ class DistributeIn(Schema):
     agent_ids: list[int]
 
 
-class CallOut(Schema):
+class CampaignCallOut(Schema):
     id: int
     campaign_id: int
     name: str
@@ -85,24 +87,24 @@ class CallOut(Schema):
     reference: str
     note: str
     agent_id: int | None
-    status: str
+    status: str = one_of(CallStatus)
     attempts: int
     due_at: datetime | None
-    outcome: str
+    outcome: str = one_of(["", *Outcome.values])
     result_note: str
     response_id: int | None
     ticket_id: int | None
     version: int
 
 
-class CallDetailOut(CallOut):
+class CallDetailOut(CampaignCallOut):
     script: str
 
 
 class ResultIn(Schema):
     version: int
-    result: str
-    outcome: str = ""
+    result: str = one_of(RESULTS)
+    outcome: str = one_of(["", *Outcome.values], "")
     note: str = ""
     answers: dict | None = None
 
@@ -119,11 +121,11 @@ class TicketRefOut(Schema):
     number: str
 
 
-class RevealIn(Schema):
+class CallRevealIn(Schema):
     reason: str = ""
 
 
-class RevealOut(Schema):
+class CallRevealOut(Schema):
     phone: str
 
 
@@ -176,13 +178,16 @@ def get_campaign(request, campaign_id: int):
 
 @router.patch("/{int:campaign_id}", response={200: CampaignOut, **ERRORS})
 def update_campaign(request, campaign_id: int, payload: CampaignPatch):
+    """Change the settings sent; the others keep their values."""
+    current = services.load_campaign(request.auth, campaign_id)
+    data = merged({name: getattr(current, name) for name in CampaignIn.model_fields}, payload)
     campaign = services.update_campaign(actor=request.auth, campaign_id=campaign_id, version=payload.version,
-                                        data=_input(payload))
+                                        data=CampaignInput(**data))
     return selectors.campaign_out(campaign)
 
 
 @router.post("/{int:campaign_id}/status", response={200: CampaignOut, **ERRORS})
-def set_status(request, campaign_id: int, payload: StatusIn):
+def set_status(request, campaign_id: int, payload: CampaignStatusIn):
     """Close a campaign (open or closed)."""
     campaign = services.set_campaign_status(actor=request.auth, campaign_id=campaign_id, version=payload.version,
                                             status=payload.status)
@@ -196,7 +201,7 @@ def campaign_progress(request, campaign_id: int):
     return selectors.progress(services.load_campaign(request.auth, campaign_id))
 
 
-@router.get("/{int:campaign_id}/calls", response={200: list[CallOut], **ERRORS})
+@router.get("/{int:campaign_id}/calls", response={200: list[CampaignCallOut], **ERRORS})
 def list_calls(request, campaign_id: int, status: str = "", page: int = 1):
     """One page (50) of the campaign's calls, phones masked."""
     services.require_manager(request.auth)
@@ -205,7 +210,7 @@ def list_calls(request, campaign_id: int, status: str = "", page: int = 1):
     return [selectors.call_out(c) for c in calls]
 
 
-@router.post("/{int:campaign_id}/calls", response={201: CountOut, **ERRORS})
+@router.post("/{int:campaign_id}/calls", response={201: CampaignCountOut, **ERRORS})
 def import_calls(request, campaign_id: int, payload: ImportIn):
     """Add people to call; every row is checked first and one bad row adds nothing (errors by row number)."""
     rows = [calllist.CallInput(**c.dict()) for c in payload.calls]
@@ -237,7 +242,7 @@ def pull(request, campaign_id: int):
     return {**selectors.call_out(call), "script": selectors.script_for(call, request.auth)}
 
 
-@router.get("/calls/mine", response={200: list[CallOut], **ERRORS})
+@router.get("/calls/mine", response={200: list[CampaignCallOut], **ERRORS})
 def my_calls(request):
     """The caller's calls still to make, due ones first."""
     return [selectors.call_out(c) for c in selectors.my_calls(request.auth)]
@@ -250,7 +255,7 @@ def get_call(request, call_id: int):
     return {**selectors.call_out(call), "script": selectors.script_for(call, request.auth)}
 
 
-@router.post("/calls/{int:call_id}/result", response={200: CallOut, **ERRORS})
+@router.post("/calls/{int:call_id}/result", response={200: CampaignCallOut, **ERRORS})
 def record_result(request, call_id: int, payload: ResultIn):
     """reached (with an outcome and optional survey answers), not_reached (retried later) or wrong_number."""
     call = services.record_call_result(actor=request.auth, call_id=call_id, version=payload.version,
@@ -258,8 +263,8 @@ def record_result(request, call_id: int, payload: ResultIn):
     return selectors.call_out(call)
 
 
-@router.post("/calls/{int:call_id}/reveal", response={200: RevealOut, **ERRORS})
-def reveal(request, call_id: int, payload: RevealIn):
+@router.post("/calls/{int:call_id}/reveal", response={200: CallRevealOut, **ERRORS})
+def reveal(request, call_id: int, payload: CallRevealIn):
     """The full number to dial; the reveal is audited."""
     return {"phone": services.reveal_call_phone(actor=request.auth, call_id=call_id, reason=payload.reason)}
 

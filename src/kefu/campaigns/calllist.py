@@ -34,10 +34,16 @@ class CallInput:
 
 def rows_from_file(path: Path) -> list[CallInput]:
     """Rows of a .csv or .xlsx file, read as `kefu customers import` reads them (姓名, 手机, 订单号, 备注 …)."""
-    from kefu.customers.importer import read_rows
+    return rows_from_upload(path.read_bytes(), path.name)
+
+
+def rows_from_upload(data: bytes, filename: str) -> list[CallInput]:
+    """Rows of an uploaded file's bytes (refused with a stable code when broken: kefu.core.spreadsheet)."""
+    from kefu.core.spreadsheet import read_table
+    from kefu.customers.importer import rows_from_table
 
     rows = []
-    for row in read_rows(path):
+    for row in rows_from_table(read_table(data, filename)):
         reference = next((row[k] for k in REFERENCE_COLUMNS if row.get(k)), "")
         rows.append(CallInput(name=row.get("name", ""), phone=row.get("mobile") or row.get("phone", ""),
                               reference=reference, note=row.get("notes", "")))

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from kefu.accounts.models import User
 from kefu.accounts.roles import Role
 from kefu.audit.models import AuditAction
-from kefu.audit.services import record
+from kefu.audit.services import audits_refused_reveals, record
 from kefu.campaigns.events import CallEventCode, emit, emit_many
 from kefu.campaigns.models import (
     CallStatus,
@@ -301,6 +301,7 @@ def record_call_result(*, actor: User | None, call_id: int, version: int | None,
     return call
 
 
+@audits_refused_reveals("campaign_call", "call_id")
 @transaction.atomic(durable=True)
 def reveal_call_phone(*, actor: User, call_id: int, reason: str = "") -> str:
     """The full number to dial, for a role allowed to see it; the reveal is audited and in the call's history."""

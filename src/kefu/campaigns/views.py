@@ -1,8 +1,6 @@
 """Campaign screens: the supervisor's campaign page (list, progress, distribution) and the agent's calls."""
 
-import tempfile
 from datetime import date
-from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -99,12 +97,8 @@ def _import_upload(request, campaign_id: int) -> None:
     upload = request.FILES.get("file")
     if upload is None:
         raise ValidationFailed(_("Choose a .csv or .xlsx file."), code="required", field="file")
-    suffix = Path(upload.name).suffix.lower()
-    with tempfile.TemporaryDirectory() as folder:  # read_rows reads a path, as the command line gives it
-        path = Path(folder) / f"calls{suffix}"
-        path.write_bytes(upload.read())
-        count = calllist.import_calls(actor=request.user, campaign_id=campaign_id,
-                                      rows=calllist.rows_from_file(path))
+    count = calllist.import_calls(actor=request.user, campaign_id=campaign_id,
+                                  rows=calllist.rows_from_upload(upload.read(), upload.name))
     messages.success(request, _("%(count)s calls added.") % {"count": count})
 
 

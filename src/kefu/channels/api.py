@@ -15,8 +15,8 @@ from kefu.channels.auth import WebhookSignature, WechatSignature
 from kefu.channels.im import ImMessage, receive_im
 from kefu.channels.merge import merge_customers
 from kefu.channels.schemas import (
+    ChannelMergeIn,
     InboundOut,
-    MergeIn,
     MergeOut,
     OutboundOut,
     ReplyIn,
@@ -96,7 +96,7 @@ def reply(request, ticket_id: int, payload: ReplyIn):
 
 
 @router.post("/customers/{customer_id}/merge", response={200: MergeOut, **ERRORS})
-def merge(request, customer_id: int, payload: MergeIn):
+def merge(request, customer_id: int, payload: ChannelMergeIn):
     """Merge a duplicate (e.g. a lead opened by an unknown sender) into the customer it really is."""
     done = merge_customers(actor=request.auth, source_id=customer_id, target_id=payload.target_id)
     return {"source": done.source_id, "target": done.target_id, "tickets": done.tickets, "contacts": done.contacts,

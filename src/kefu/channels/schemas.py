@@ -58,7 +58,7 @@ def outbound_out(outbound) -> dict:
             "error_code": outbound.error_code, "created_at": outbound.created_at}
 
 
-class MergeIn(Schema):
+class ChannelMergeIn(Schema):
     target_id: int
 
 

@@ -12,6 +12,21 @@ _HOTLINE = re.compile(r"^(400|800)\d{7}$")
 _SHORT = re.compile(r"^(95|96|1[0-2])\d{3,6}$")  # service numbers such as 95598, 12345, 10086
 _ID_CARD = re.compile(r"^\d{17}[\dX]$")
 _CREDIT_CODE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_CREDIT_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
+def _id_card_ok(value: str) -> bool:
+    """GB 11643: the 18th character is the ISO 7064 MOD 11-2 check of the first 17 digits."""
+    total = sum(int(d) * w for d, w in zip(value[:17], _ID_WEIGHTS, strict=True))
+    return value[17] == "10X98765432"[total % 11]
+
+
+def _credit_code_ok(value: str) -> bool:
+    """GB 32100: the 18th character is the MOD 31 check of the first 17."""
+    total = sum(_CREDIT_CHARS.index(c) * w for c, w in zip(value[:17], _CREDIT_WEIGHTS, strict=True))
+    return value[17] == _CREDIT_CHARS[(31 - total % 31) % 31]
 
 
 def normalize_phone(raw: str, *, field: str = "phone") -> str:
@@ -33,7 +48,7 @@ def normalize_phone(raw: str, *, field: str = "phone") -> str:
 def normalize_id_number(raw: str, *, field: str = "id_number") -> str:
     """A resident ID (18 digits, last may be X) or a unified social credit code, upper-cased."""
     value = re.sub(r"\s", "", raw or "").upper()
-    if not (_ID_CARD.match(value) or _CREDIT_CODE.match(value)):
+    if not ((_ID_CARD.match(value) and _id_card_ok(value)) or (_CREDIT_CODE.match(value) and _credit_code_ok(value))):
         raise ValidationFailed(_("This is not a valid ID or credit code number."), code="invalid_id_number",
                                field=field)
     return value

@@ -1,7 +1,5 @@
 """Customer import from CSV or Excel (xlsx): every row is checked first; one bad row imports nothing."""
 
-import csv
-import io
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -12,6 +10,7 @@ from kefu.accounts.models import User
 from kefu.audit.models import AuditAction
 from kefu.audit.services import record
 from kefu.core.errors import ValidationFailed
+from kefu.core.spreadsheet import read_table
 from kefu.customers.models import Customer, CustomerReference
 from kefu.customers.services import (
     ContactInput,
@@ -49,41 +48,13 @@ TIER_WORDS = {"普通": "normal", "星级": "star", "VIP": "vip", "集团": "gro
 MAX_ERRORS_REPORTED = 50
 
 
-def read_table(name: str, data: bytes) -> list[list[str]]:
-    """Cells of a .csv (UTF-8, with or without BOM, or GBK as Excel on Chinese Windows writes it) or .xlsx.
-
-    Shared with the industry packs' imports (an upload arrives as bytes, a CLI file is read from disk).
-    """
-    suffix = Path(name).suffix.lower()
-    if suffix == ".xlsx":
-        from openpyxl import load_workbook
-
-        try:
-            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
-        except Exception as exc:  # openpyxl raises zipfile/KeyError/InvalidFileException on a damaged file
-            raise ValidationFailed(_("The file is not a readable Excel workbook."), code="unreadable_file",
-                                   field="file") from exc
-        values = [["" if c is None else str(c).strip() for c in row] for row in sheet.iter_rows(values_only=True)]
-    elif suffix == ".csv":
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            try:
-                text = data.decode("gbk")
-            except UnicodeDecodeError as exc:
-                raise ValidationFailed(_("The file is neither UTF-8 nor GBK text."), code="unreadable_file",
-                                       field="file") from exc
-        values = [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
-    else:
-        raise ValidationFailed(_("Import reads .csv or .xlsx files."), code="unsupported_file", field="file")
-    if not values:
-        raise ValidationFailed(_("The file is empty."), code="empty_file", field="file")
-    return values
-
-
 def read_rows(path: Path) -> list[dict]:
     """Rows of a .csv (UTF-8, with or without BOM, or GBK as Excel on Chinese Windows writes it) or .xlsx."""
-    values = read_table(path.name, path.read_bytes())
+    return rows_from_table(read_table(path.read_bytes(), path.name))
+
+
+def rows_from_table(values: list[list[str]]) -> list[dict]:
+    """The rows of a read file (kefu.core.spreadsheet.read_table) as dicts by canonical column name."""
     header = [HEADERS.get(h.strip(), HEADERS.get(h.strip().lower())) for h in values[0]]
     if "name" not in header:
         raise ValidationFailed(_("The first row must name the columns and include a name column."),

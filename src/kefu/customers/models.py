@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from kefu.accounts.roles import Role
+from kefu.accounts.roles import NO_CUSTOMER_DATA, Role
 from kefu.core.permissions import CHANGE, RestrictedQuerySet
 
 # A field crew sees only the customers of work dispatched to it: a rule over tickets, which are built on
@@ -24,6 +24,8 @@ class CustomerQuerySet(RestrictedQuerySet):
         """Service roles look up any caller; a field crew sees only customers of work dispatched to it (none
         without the ticket app's rule); changing one needs a role that edits customers."""
         if action == CHANGE and not user.can_edit_customers():
+            return self.none()
+        if user.role in NO_CUSTOMER_DATA:
             return self.none()
         if user.role == Role.FIELD_CREW:
             return _crew_rule[0](self, user) if _crew_rule and user.team_id else self.none()

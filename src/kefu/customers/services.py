@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from kefu.accounts.models import User
 from kefu.accounts.roles import Role
 from kefu.audit.models import AuditAction
-from kefu.audit.services import record
+from kefu.audit.services import audits_refused_reveals, record
 from kefu.core.errors import Forbidden, NotFound, ValidationFailed
 from kefu.core.store import save_versioned, stale
 from kefu.customers import validation as v
@@ -99,7 +99,7 @@ def clean_customer_input(data: CustomerInput, *, prefix: str = "") -> dict:
             "tier": v.clean_tier(data.tier),
             "star_level": v.clean_star_level(data.star_level),
             "id_number": v.clean_id_number(data.id_number),
-            "notes": (data.notes or "").strip(),
+            "notes": v.clean_notes(data.notes),
             "contacts": contacts,
             "references": references,
             "account_manager_id": data.account_manager_id,
@@ -182,7 +182,7 @@ def update_customer(*, actor: User | None, customer: Customer, version: int, cha
         elif key == "id_number":
             clean[key] = v.clean_id_number(value)
         elif key == "notes":
-            clean[key] = (value or "").strip()
+            clean[key] = v.clean_notes(value)
         elif key == "account_manager_id":
             manager = _clean_account_manager(value)
             clean[key] = manager.pk if manager else None
@@ -231,6 +231,7 @@ def add_contact(*, actor: User | None, customer: Customer, contact: ContactInput
     return point
 
 
+@audits_refused_reveals("customer", "customer")
 @transaction.atomic(durable=True)
 def reveal_pii(*, actor: User, customer: Customer, contact_id: int | None = None, reason: str = "") -> str:
     """Return one full phone or ID number to a role allowed to see it; the reveal is audited (CU6)."""

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kefu.core.errors import ValidationFailed
 from kefu.core.pii import normalize_id_number, normalize_phone
+from kefu.core.text import clean_display
 from kefu.customers.models import ContactPoint, Customer, CustomerReference
 
 _QQ = re.compile(r"^[1-9]\d{4,11}$")
@@ -49,7 +50,7 @@ def clean_reference(kind: str, value: str, *, field: str) -> str:
 
 
 def clean_name(name: str) -> str:
-    name = (name or "").strip()
+    name = clean_display(name)
     if not name:
         raise ValidationFailed(_("This field is required."), code="required", field="name")
     if len(name) > 200:
@@ -66,6 +67,18 @@ def clean_choice(value: str, choices, *, field: str) -> str:
 def clean_star_level(value: int) -> int:
     if not isinstance(value, int) or not 0 <= value <= 5:
         raise ValidationFailed(_("Star level is 0 to 5."), code="out_of_range", field="star_level")
+    return value
+
+
+# Notes are a few lines about the customer, not a document store (a 900,000-character note was accepted).
+MAX_NOTES = 2000
+
+
+def clean_notes(value: str) -> str:
+    value = (value or "").strip()
+    if len(value) > MAX_NOTES:
+        raise ValidationFailed(_("The notes are longer than %(limit)s characters.") % {"limit": MAX_NOTES},
+                               code="too_long", field="notes", params={"limit": MAX_NOTES})
     return value
 
 

@@ -137,5 +137,12 @@ def build_center(rng: random.Random, people: People) -> Center:
     for n in (1, 2):
         center.account_managers.append(user(admin, f"am{n:02d}", Role.ACCOUNT_MANAGER, None, str(9000 + n)))
         center.logins.append((f"am{n:02d}", Role.ACCOUNT_MANAGER.label, "—"))
+    # 三员分立: the security administrator and the auditor, beside the administrator.
+    # Named by their office and created without the name generator, so the rest of the demo stays as it was.
+    for username, role, agent_no, name in (("security", Role.SECURITY_ADMIN, "0002", "安全管理员"),
+                                           ("auditor", Role.AUDITOR, "0003", "安全审计员")):
+        create_user(actor=admin, username=username, password=None, password_hash=password_hash, role=role,
+                    agent_no=agent_no, display_name=name)
+        center.logins.append((username, role.label, "—"))
 
     return center

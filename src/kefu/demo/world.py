@@ -34,6 +34,8 @@ class World:
     account_manager: User
     admin: User
     customer: Customer
+    security_admin: User = None  # 安全管理员 (三员分立)
+    auditor: User = None  # 安全审计员: reads and exports the audit log only
 
     def token(self, user: User) -> str:
         return issue_token(actor=None, user=user, name="test")[1]
@@ -88,7 +90,7 @@ def build_world() -> World:
 
     account_manager = user("am", Role.ACCOUNT_MANAGER, None, "9001")
     customer = create_customer(actor=None, data=CustomerInput(
-        name="王小明", tier=Customer.Tier.VIP, id_number="110101199001011234", account_manager_id=account_manager.pk,
+        name="王小明", tier=Customer.Tier.VIP, id_number="110101199001011237", account_manager_id=account_manager.pk,
         contacts=[ContactInput(kind="mobile", value="13812341234"), ContactInput(kind="address", value="城东路1号")],
         references=[ReferenceInput(kind="meter", value="M-0001")],
     ))
@@ -107,4 +109,6 @@ def build_world() -> World:
         account_manager=account_manager,
         admin=user("admin", Role.ADMIN, None, "0001"),
         customer=customer,
+        security_admin=user("security", Role.SECURITY_ADMIN, None, "0002"),
+        auditor=user("auditor", Role.AUDITOR, None, "0003"),
     )

@@ -63,7 +63,7 @@ class IdOut(Schema):
     id: int
 
 
-class ReportQuery(Schema):
+class EnterpriseReportQuery(Schema):
     start: datetime
     end: datetime
 
@@ -83,7 +83,7 @@ class PersonHours(Schema):
     hours: float
 
 
-class ReportOut(Schema):
+class EnterpriseReportOut(Schema):
     periods: int
     hours: float
     rows: list[ReportRow]
@@ -99,14 +99,14 @@ class PlanIn(Schema):
     inspector_id: int | None = None
 
 
-class ResultIn(Schema):
+class EnterpriseResultIn(Schema):
     item: str
     ok: bool
     note: str = ""
 
 
 class InspectionIn(Schema):
-    results: list[ResultIn]
+    results: list[EnterpriseResultIn]
 
 
 class InspectionOut(Schema):
@@ -158,8 +158,8 @@ def log_hours(request, period_id: int, payload: HoursIn):
     return Status(201, {"id": services.log_hours(actor=request.auth, period_id=period_id, **payload.dict()).pk})
 
 
-@router.get("/assurances/report", response={200: ReportOut, **ERRORS})
-def report(request, q: Query[ReportQuery]):
+@router.get("/assurances/report", response={200: EnterpriseReportOut, **ERRORS})
+def report(request, q: Query[EnterpriseReportQuery]):
     """重保 periods started in [start, end) with their hours, and hours per person."""
     services.require_manager(request.auth)
     data = selectors.assurance_report(q.start, q.end)

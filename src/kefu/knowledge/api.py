@@ -4,10 +4,11 @@ from datetime import datetime
 
 from ninja import Query, Router, Schema, Status
 
-from kefu.api.schemas import ERRORS, UserRef, user_ref
+from kefu.api.patch import merged, patch_schema
+from kefu.api.schemas import ERRORS, UserRef, one_of, user_ref
 from kefu.knowledge import selectors, services
 from kefu.knowledge.markup import plain_excerpt, render_markdown
-from kefu.knowledge.models import Category
+from kefu.knowledge.models import ArticleStatus, Audience, Category
 from kefu.knowledge.services import ArticleInput
 
 router = Router(tags=["knowledge"])
@@ -24,8 +25,7 @@ class ArticleIn(Schema):
     is_faq: bool = False
 
 
-class ArticlePatch(ArticleIn):
-    version: int
+ArticlePatch = patch_schema(ArticleIn, "ArticlePatch")
 
 
 class VersionIn(Schema):
@@ -59,9 +59,9 @@ class ArticleOut(Schema):
     summary: str
     category: str | None
     tags: list[str]
-    audience: str
+    audience: str = one_of(Audience)
     is_faq: bool
-    status: str
+    status: str = one_of(ArticleStatus)
     published: bool
     current_revision: int
     published_revision: int | None
@@ -85,12 +85,12 @@ class ArticleListOut(Schema):
     items: list[ArticleOut]
 
 
-class ListQuery(Schema):
+class ArticleListQuery(Schema):
     q: str = ""
     category_id: int | None = None
     tag: str = ""
-    status: str = ""
-    audience: str = ""
+    status: str = one_of(["", *ArticleStatus.values], "")
+    audience: str = one_of(["", *Audience.values], "")
     page: int = 1
     page_size: int = 20
 
@@ -171,7 +171,7 @@ def _detail(user, article_id: int) -> dict:
 
 
 @router.get("/articles", response={200: ArticleListOut, **ERRORS})
-def list_articles(request, q: Query[ListQuery]):
+def list_articles(request, q: Query[ArticleListQuery]):
     """Articles the caller may read (published ones; the information desk sees drafts and reviews too)."""
     count, items = selectors.list_articles(request.auth, **q.dict())
     return {"count": count, "items": [selectors.article_out(request.auth, a) for a in items]}
@@ -191,9 +191,13 @@ def get_article(request, article_id: int):
 
 @router.patch("/articles/{int:article_id}", response={200: ArticleDetailOut, **ERRORS})
 def update_article(request, article_id: int, payload: ArticlePatch):
-    """Save a new revision; a published article stays online until the new revision is reviewed."""
+    """Save a new revision with the fields sent changed; a published article stays online until it is reviewed."""
+    current = services.load_article(request.auth, article_id)
+    data = merged({"title": current.title, "body": current.body, "summary": current.summary,
+                   "category_id": current.category_id, "tags": sorted(t.name for t in current.tags.all()),
+                   "audience": current.audience, "is_faq": current.is_faq}, payload)
     services.update_article(actor=request.auth, article_id=article_id, version=payload.version,
-                            data=_input(payload))
+                            data=ArticleInput(**data))
     return _detail(request.auth, article_id)
 
 

@@ -33,7 +33,7 @@ class FigureOut(Schema):
     parts: dict[str, int]
 
 
-class RowOut(Schema):
+class KpiRowOut(Schema):
     key: int | None
     label: str
     figures: dict[str, FigureOut]
@@ -44,7 +44,7 @@ class TableOut(Schema):
     start: date
     end: date
     group: str
-    rows: list[RowOut]
+    rows: list[KpiRowOut]
 
 
 class ResultOut(Schema):

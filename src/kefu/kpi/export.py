@@ -7,6 +7,7 @@ from io import BytesIO
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from kefu.core.spreadsheet import safe_row
 from kefu.kpi.definitions import MEASURES
 
 
@@ -26,9 +27,10 @@ def workbook(results) -> bytes:
         values = {i["measure"]: i["value"] for i in result.breakdown}
         agent = result.agent
         bonus = Decimal(result.bonus_fen) / 100 if result.bonus_fen is not None else None
-        sheet.append([agent.agent_no or "", agent.display_name or agent.username, agent.team.name if agent.team else "",
-                      result.rule.name, float(result.score), *[values.get(c) for c in codes],
-                      float(bonus) if bonus is not None else None])
+        # Names and rule titles are typed by people: made safe so that none becomes a formula (kefu.core.spreadsheet).
+        sheet.append(safe_row([agent.agent_no or "", agent.display_name or agent.username,
+                               agent.team.name if agent.team else "", result.rule.name, float(result.score),
+                               *[values.get(c) for c in codes], float(bonus) if bonus is not None else None]))
     out = BytesIO()
     book.save(out)
     return out.getvalue()

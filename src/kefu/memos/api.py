@@ -62,7 +62,7 @@ class MemoListOut(Schema):
     items: list[MemoOut]
 
 
-class InboxQuery(Schema):
+class MemoInboxQuery(Schema):
     status: str = "open"
     mine: bool = False
     page: int = 1
@@ -70,7 +70,7 @@ class InboxQuery(Schema):
 
 
 @router.get("", response={200: MemoListOut, **ERRORS})
-def list_memos(request, q: Query[InboxQuery]):
+def list_memos(request, q: Query[MemoInboxQuery]):
     """mine=true: the memos the caller asked. Otherwise the inbox of what the caller may see (the desk: all)."""
     if q.mine:
         items = selectors.my_memos(request.auth)

@@ -4,8 +4,10 @@ from datetime import datetime
 
 from ninja import Query, Router, Schema, Status
 
-from kefu.api.schemas import ERRORS, TeamRef
+from kefu.api.patch import merged, patch_schema
+from kefu.api.schemas import ERRORS, TeamRef, one_of
 from kefu.phrases import selectors, services
+from kefu.phrases.models import PhraseKind
 from kefu.phrases.placeholders import PLACEHOLDERS
 from kefu.phrases.services import PhraseInput
 from kefu.tickets.services.common import load_ticket
@@ -16,21 +18,20 @@ router = Router(tags=["phrases"])
 class PhraseIn(Schema):
     title: str
     body: str
-    kind: str = "standard"
+    kind: str = one_of(PhraseKind, "standard")
     team_id: int | None = None
     ticket_type: str | None = None
     position: int = 0
     active: bool = True
 
 
-class PhrasePatch(PhraseIn):
-    version: int
+PhrasePatch = patch_schema(PhraseIn, "PhrasePatch")
 
 
 class PhraseOut(Schema):
     id: int
     title: str
-    kind: str
+    kind: str = one_of(PhraseKind)
     kind_label: str
     body: str
     sensitive: bool
@@ -44,7 +45,7 @@ class PhraseOut(Schema):
 
 class PhraseListQuery(Schema):
     ticket_type: str | None = None
-    kind: str | None = None
+    kind: str | None = one_of(PhraseKind, None, nullable=True)
     manage: bool = False
 
 
@@ -94,8 +95,13 @@ def create_phrase(request, payload: PhraseIn):
 
 @router.patch("/{int:phrase_id}", response={200: PhraseOut, **ERRORS})
 def update_phrase(request, phrase_id: int, payload: PhrasePatch):
+    """Change the fields sent; the others keep their values."""
+    current = services.load_phrase(request.auth, phrase_id)
+    data = merged({"title": current.title, "body": current.body, "kind": current.kind, "team_id": current.team_id,
+                   "ticket_type": current.ticket_type.code if current.ticket_type else None,
+                   "position": current.position, "active": current.active}, payload)
     phrase = services.update_phrase(actor=request.auth, phrase_id=phrase_id, version=payload.version,
-                                    data=_input(payload))
+                                    data=PhraseInput(**data))
     return selectors.phrase_out(phrase)
 
 

@@ -33,7 +33,7 @@ class StateIn(Schema):
     reason: str = ""
 
 
-class CallIn(Schema):
+class PresenceCallIn(Schema):
     on_call: bool
 
 
@@ -61,7 +61,7 @@ def set_state(request, user_id: int, payload: StateIn):
 
 
 @router.post("/{user_id}/call", response={200: PresenceOut, **ERRORS})
-def call(request, user_id: int, payload: CallIn):
+def call(request, user_id: int, payload: PresenceCallIn):
     """The telephony system: the agent took a call (busy) or ended it (back to the state before)."""
     p = services.report_call(actor=request.auth, user_id=user_id, on_call=payload.on_call)
     return presence_out(AgentPresence.objects.select_related("user").get(pk=p.pk), timezone.now())

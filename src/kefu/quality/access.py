@@ -25,8 +25,10 @@ def can_inspect(user) -> bool:
 
 def is_scored(user) -> bool:
     """Whose work is scored and ranked (evaluations, the star board, training): not field crews or account
-    managers, whose contacts are not center contacts."""
-    return _active(user) and user.role not in (Role.FIELD_CREW, Role.ACCOUNT_MANAGER)
+    managers, whose contacts are not center contacts, nor the security administrator and the auditor, who
+    have none."""
+    return _active(user) and user.role not in (Role.FIELD_CREW, Role.ACCOUNT_MANAGER, Role.SECURITY_ADMIN,
+                                               Role.AUDITOR)
 
 
 def can_decide(user) -> bool:

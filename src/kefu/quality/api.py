@@ -14,7 +14,7 @@ from kefu.quality.services.config import check_rules
 router = Router(tags=["quality"])
 
 
-class ContactOut(Schema):
+class QualityContactOut(Schema):
     id: int
     source: str
     ref: str
@@ -34,7 +34,7 @@ class SampleOut(Schema):
     reasons: list[str]
     state: str
     inspector_id: int | None
-    contact: ContactOut
+    contact: QualityContactOut
 
 
 class LineOut(Schema):
@@ -65,7 +65,7 @@ class EvaluationOut(Schema):
     comments: list[CommentOut]
 
 
-class ContactDetailOut(ContactOut):
+class ContactDetailOut(QualityContactOut):
     checks: dict
     lines: list[LineOut]
     link: str
@@ -109,7 +109,7 @@ class AppealOut(Schema):
     new_score: int | None
 
 
-class DecisionIn(Schema):
+class QualityDecisionIn(Schema):
     change: bool
     decision: str
     deductions: dict[str, int] = {}
@@ -216,7 +216,7 @@ def appeal(request, evaluation_id: int, payload: AppealIn):
 
 
 @router.post("/appeals/{appeal_id}/decision", response={200: AppealOut, **ERRORS})
-def decide(request, appeal_id: int, payload: DecisionIn):
+def decide(request, appeal_id: int, payload: QualityDecisionIn):
     """The supervisor keeps the score or re-scores the contact."""
     return appeal_out(services.decide_appeal(actor=request.auth, appeal_id=appeal_id, change=payload.change,
                                              decision=payload.decision, deductions=payload.deductions,
@@ -254,7 +254,7 @@ def patch_rules(request, payload: RulesPatch):
     return _rules_out()
 
 
-class ItemIn(Schema):
+class QualityItemIn(Schema):
     code: str
     category: str
     label: str
@@ -266,7 +266,7 @@ class ItemIn(Schema):
 
 class ScorecardIn(Schema):
     name: str
-    items: list[ItemIn]
+    items: list[QualityItemIn]
 
 
 class ScorecardPut(ScorecardIn):
@@ -336,7 +336,7 @@ class CalibrationScoreOut(Schema):
 
 
 class CalibrationContactOut(Schema):
-    contact: ContactOut
+    contact: QualityContactOut
     scores: list[CalibrationScoreOut]
     mean: float | None
     spread: int | None

@@ -10,6 +10,8 @@ from kefu.core.errors import ValidationFailed
 GROUPS = ("agent", "team", "type", "month")
 # The default period: the current local month and the five before it.
 DEFAULT_MONTHS = 6
+# Longer periods are not reports but mistakes, and years 1 or 9999 overflow the time zone arithmetic.
+MAX_DAYS = 3660
 
 
 @dataclass(frozen=True)
@@ -36,9 +38,12 @@ def clean_date(value: str | None, field: str) -> date | None:
     if not value:
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise ValidationFailed(_("Enter a date as YYYY-MM-DD."), code="invalid", field=field) from None
+    if not 1900 <= day.year <= 2999:
+        raise ValidationFailed(_("Enter a date between 1900 and 2999."), code="out_of_range", field=field)
+    return day
 
 
 def months_before(day: date, months: int) -> date:
@@ -77,6 +82,8 @@ def clean_filters(*, start=None, end=None, team=None, type=None, today: date) ->
     start_day = start_day or months_before(end_day, DEFAULT_MONTHS - 1)
     if end_day < start_day:
         raise ValidationFailed(_("The end date is before the start date."), code="end_before_start", field="end")
+    if (end_day - start_day).days > MAX_DAYS:
+        raise ValidationFailed(_("Choose a period of at most ten years."), code="range_too_long", field="start")
     type_id, type_code = clean_type(type)
     return ReportFilters(start=start_day, end=end_day, team_id=clean_team(team), type_id=type_id,
                          type_code=type_code)

@@ -1,6 +1,5 @@
 """The callback report page (with its monthly chart) and its CSV export; the same selectors as the API."""
 
-import csv
 from io import StringIO
 
 from django.contrib.auth.decorators import login_required
@@ -11,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from kefu.accounts.models import Team
 from kefu.core.errors import ValidationFailed
+from kefu.core.spreadsheet import CsvWriter
 from kefu.reports import selectors, services
 from kefu.reports.access import TEAM, can_export_reports, report_scope, require_reader
 from kefu.reports.chart import month_chart
@@ -107,7 +107,7 @@ def callbacks_export(request):
     services.record_export(actor=request.user, group=group, filters=filters)
     report = selectors.callback_report(request.user, filters, group=group, now=now)
     out = StringIO()
-    writer = csv.writer(out)
+    writer = CsvWriter(out)
     writer.writerow(CSV_HEADER)
     for row in report.rows:
         writer.writerow(_csv_row(group, selectors.row_out(row)))

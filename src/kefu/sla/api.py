@@ -68,7 +68,7 @@ def deadline(request, q: Query[DeadlineQuery]):
     return services.compute_deadline(start=q.start, target=q.target, calendar=calendar)
 
 
-@router.get("/calendars", response={200: list[CalendarOut]})
+@router.get("/calendars", response={200: list[CalendarOut], **ERRORS})
 def calendars(request):
     return [{"id": c.pk, "name": c.name, "time_zone": c.time_zone, "always_open": c.always_open,
              "cn_holidays": c.cn_holidays, "hours": c.hours, "missing_holiday_years": c.holiday_gaps()}

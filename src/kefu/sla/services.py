@@ -55,7 +55,11 @@ def compute_deadline(*, start: dt.datetime, target: str, calendar: WorkCalendar)
     if start.tzinfo is None:
         start = start.replace(tzinfo=calendar.tz)
     parsed = clean_target(target)
-    due = calendar.deadline(start, parsed)
+    try:
+        due = calendar.deadline(start, parsed)
+    except (ValueError, OverflowError) as exc:  # past the calendar's horizon (year 9999, or no open day)
+        raise ValidationFailed(_("This target ends too far in the future."), code="target_too_far",
+                               field="target") from exc
     return {
         "start": start.astimezone(calendar.tz).isoformat(), "target": str(parsed),
         "due": due.astimezone(calendar.tz).isoformat(),

@@ -4,6 +4,7 @@ from datetime import datetime
 
 from ninja import Router, Schema, Status
 
+from kefu.api.patch import merged, patch_schema
 from kefu.api.schemas import ERRORS
 from kefu.surveys import metrics, selectors, services
 from kefu.surveys.validation import QuestionInput, QuestionnaireInput
@@ -36,8 +37,7 @@ class QuestionnaireIn(Schema):
     questions: list[QuestionIn]
 
 
-class QuestionnairePatch(QuestionnaireIn):
-    version: int
+QuestionnairePatch = patch_schema(QuestionnaireIn, "QuestionnairePatch")
 
 
 class ChoiceOut(Schema):
@@ -168,8 +168,14 @@ def get_questionnaire(request, questionnaire_id: int):
 @router.patch("/questionnaires/{int:questionnaire_id}", response={200: QuestionnaireOut, **ERRORS})
 def update_questionnaire(request, questionnaire_id: int, payload: QuestionnairePatch):
     """Change a questionnaire; one with answers keeps its questions' shape (422 questionnaire_in_use)."""
+    current = selectors.questionnaire_out(services.load_questionnaire(request.auth, questionnaire_id))
+    current["questions"] = [
+        {**{k: q[k] for k in ("text", "text_en", "kind", "required", "role")},
+         "choices": [{"label": c["label"], "label_en": c["label_en"]} for c in q["choices"]]}
+        for q in current["questions"]]
+    data = merged({name: current[name] for name in QuestionnaireIn.model_fields}, payload)
     questionnaire = services.update_questionnaire(actor=request.auth, questionnaire_id=questionnaire_id,
-                                                  version=payload.version, data=_input(payload))
+                                                  version=payload.version, data=_input(QuestionnaireIn(**data)))
     return selectors.questionnaire_out(questionnaire)
 
 

@@ -1,18 +1,19 @@
 """Ticket endpoints: thin wrappers that parse, call one service or selector, and shape the answer."""
 
-import csv
 
 from django.http import HttpRequest, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router, Schema, Status
 
-from kefu.api.schemas import ERRORS, user_ref
+from kefu.api.schemas import ERRORS, one_of, user_ref
 from kefu.audit.models import AuditAction
 from kefu.audit.services import record
 from kefu.core.errors import ValidationFailed
 from kefu.core.pii import mask_phone, normalize_phone
+from kefu.core.spreadsheet import CsvWriter
 from kefu.tickets import selectors, services
+from kefu.tickets.lifecycle import Channel, Priority
 from kefu.tickets.lifecycle import Status as TicketStatus
 from kefu.tickets.models import TicketType
 from kefu.tickets.schemas import (
@@ -30,6 +31,7 @@ from kefu.tickets.schemas import (
     ReferralIn,
     ReferralOut,
     ReopenIn,
+    RevealReasonIn,
     TicketCreateIn,
     TicketDetailOut,
     TicketListOut,
@@ -46,22 +48,22 @@ from kefu.tickets.services.complaints import closed_loop_missing, type_requireme
 router = Router(tags=["tickets"])
 
 
-class ListQuery(Schema):
+class TicketListQuery(Schema):
     status: list[str] | None = None
     open: bool | None = None
     team: int | None = None
     assignee: str | None = None  # a user id, or "me"
     dispatched_team: int | None = None
     type: str | None = None
-    priority: int | None = None
-    channel: str | None = None
+    priority: int | None = one_of(Priority, None, nullable=True)
+    channel: str | None = one_of(Channel, None, nullable=True)
     customer: int | None = None
     phone: str | None = None
     page: int = 1
     page_size: int = 20
 
 
-def _filters(request: HttpRequest, q: ListQuery) -> selectors.TicketFilters:
+def _filters(request: HttpRequest, q: TicketListQuery) -> selectors.TicketFilters:
     assignee = None
     if q.assignee == "me":
         assignee = request.auth.pk
@@ -82,7 +84,7 @@ def _detail(request, ticket_id: int) -> dict:
             "timeline": [timeline_entry(e, messages) for e in events]}
 
 
-@router.get("/types", response={200: list[TicketTypeOut]})
+@router.get("/types", response={200: list[TicketTypeOut], **ERRORS})
 def list_types(request):
     """Active ticket types with their custom fields, lifecycle and what each status requires."""
     return [
@@ -95,13 +97,24 @@ def list_types(request):
 
 
 @router.get("", response={200: TicketListOut, **ERRORS})
-def list_tickets(request, q: Query[ListQuery]):
+def list_tickets(request, q: Query[TicketListQuery]):
+    """Tickets the caller may see. A `phone` in the query string ends up in proxy and server logs: send it to
+    `POST /tickets/search` instead."""
     count, items = selectors.ticket_page(request.auth, _filters(request, q), page=q.page, page_size=q.page_size)
     return {"count": count, "page": q.page, "page_size": q.page_size, "items": [ticket_out(t) for t in items]}
 
 
+@router.post("/search", response={200: TicketListOut, **ERRORS})
+def search_tickets(request, payload: TicketListQuery):
+    """The same list with its filters (a phone number among them) in the body, out of every URL log (PIPL)."""
+    count, items = selectors.ticket_page(request.auth, _filters(request, payload), page=payload.page,
+                                         page_size=payload.page_size)
+    return {"count": count, "page": payload.page, "page_size": payload.page_size,
+            "items": [ticket_out(t) for t in items]}
+
+
 @router.get("/export.csv", response={200: None, **ERRORS})
-def export_csv(request, q: Query[ListQuery]):
+def export_csv(request, q: Query[TicketListQuery]):
     """All tickets matching the filters that the caller may see, as CSV (UTF-8 with BOM for Excel)."""
     qs = selectors.list_queryset(request.auth, _filters(request, q)).select_related(
         "ticket_type", "team", "assignee", "customer")
@@ -112,7 +125,7 @@ def export_csv(request, q: Query[ListQuery]):
         def write(self, value):
             return value
 
-    writer = csv.writer(Echo())
+    writer = CsvWriter(Echo())
 
     def rows():
         yield "\ufeff" + writer.writerow(["number", "type", "title", "status", "priority", "channel", "team",
@@ -192,8 +205,10 @@ def parent(request, ticket_id: int, payload: ParentIn):
 
 
 @router.post("/{int:ticket_id}/reveal-phone", response={200: PhoneOut, **ERRORS})
-def reveal_phone(request, ticket_id: int):
-    return {"phone": services.reveal_contact_phone(actor=request.auth, ticket_id=ticket_id)}
+def reveal_phone(request, ticket_id: int, payload: RevealReasonIn | None = None):
+    """The full contact phone; the reveal and its reason go to the audit log."""
+    reason = payload.reason if payload else ""
+    return {"phone": services.reveal_contact_phone(actor=request.auth, ticket_id=ticket_id, reason=reason)}
 
 
 @router.put("/{int:ticket_id}/complaint", response={200: ComplaintOut, **ERRORS})

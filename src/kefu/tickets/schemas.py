@@ -4,11 +4,12 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
-from kefu.api.schemas import TeamRef, UserRef, team_ref, user_ref
+from kefu.api.schemas import TeamRef, UserRef, one_of, team_ref, user_ref
 from kefu.core.pii import mask_phone
+from kefu.customers.models import Customer
 from kefu.tickets import events
 from kefu.tickets.lifecycle import Channel, Priority, Status
-from kefu.tickets.models import Ticket
+from kefu.tickets.models import Ticket, TicketLink, TicketMessage
 
 
 class TicketCreateIn(Schema):
@@ -21,9 +22,9 @@ class TicketCreateIn(Schema):
     cause: str = ""
     handling: str = ""
     contact_phone: str = ""
-    channel: str = Channel.PHONE.value
+    channel: str = one_of(Channel, Channel.PHONE.value)
     channel_ref: str = ""
-    priority: int = Priority.NORMAL.value
+    priority: int = one_of(Priority, Priority.NORMAL.value)
     is_major: bool = False
     customer_id: int | None = None
     team_id: int | None = None
@@ -44,7 +45,7 @@ class TicketUpdateIn(Schema):
     handling: str | None = None
     contact_phone: str | None = None
     channel_ref: str | None = None
-    priority: int | None = None
+    priority: int | None = one_of(Priority, None, nullable=True)
     is_major: bool | None = None
     customer_id: int | None = None
     custom: dict | None = None
@@ -52,7 +53,7 @@ class TicketUpdateIn(Schema):
 
 class TransitionIn(Schema):
     version: int
-    to: str = Field(..., description="Target status: " + ", ".join(Status.values))
+    to: str = one_of(Status, description="Target status")
     reason: str = ""
 
 
@@ -76,14 +77,14 @@ class DispatchIn(Schema):
 
 
 class MessageIn(Schema):
-    kind: str = Field("reply", description="reply (to the customer), note (internal) or customer")
+    kind: str = one_of(TicketMessage.Kind, "reply", description="reply (to the customer), note (internal) or customer")
     body: str
     version: int | None = None
 
 
 class LinkIn(Schema):
     other_id: int
-    kind: str = "related"
+    kind: str = one_of(TicketLink.Kind, "related")
 
 
 class MergeIn(Schema):
@@ -150,7 +151,7 @@ def referral_out(r) -> dict:
 class CustomerRef(Schema):
     id: int
     name: str
-    tier: str
+    tier: str = one_of(Customer.Tier)
 
 
 class TicketOut(Schema):
@@ -166,11 +167,11 @@ class TicketOut(Schema):
     cause: str
     handling: str
     contact_phone: str = Field(..., description="Masked, e.g. 138****1234")
-    channel: str
+    channel: str = one_of(Channel)
     channel_ref: str
-    priority: int
+    priority: int = one_of(Priority)
     is_major: bool
-    status: str
+    status: str = one_of(Status)
     status_label: str
     is_open: bool
     customer: CustomerRef | None
@@ -202,7 +203,7 @@ class TimelineEntry(Schema):
     params: dict
     actor: UserRef | None
     at: datetime
-    message_kind: str | None = None
+    message_kind: str | None = one_of(TicketMessage.Kind, None, nullable=True)
     message_body: str | None = None
 
 
@@ -213,6 +214,10 @@ class TicketDetailOut(TicketOut):
 
 class PhoneOut(Schema):
     phone: str
+
+
+class RevealReasonIn(Schema):
+    reason: str = Field("", max_length=200)
 
 
 class TicketTypeFieldOut(Schema):

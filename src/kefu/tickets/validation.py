@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from kefu.core.configcache import ConfigCache
 from kefu.core.errors import ValidationFailed
 from kefu.core.pii import normalize_phone
+from kefu.core.text import clean_display
 from kefu.tickets.lifecycle import Channel, Priority
 from kefu.tickets.models import TicketField, TicketType
 
@@ -49,7 +50,7 @@ def resolve_type(code_or_id) -> TicketType:
 
 
 def clean_title(value: str) -> str:
-    value = (value or "").strip()
+    value = clean_display(value)
     if not value:
         raise ValidationFailed(_("This field is required."), code="required", field="title")
     if len(value) > MAX_TITLE:

@@ -31,7 +31,7 @@ class CourseOut(Schema):
     items: list[dict]
 
 
-class AssignIn(Schema):
+class TrainingAssignIn(Schema):
     course_id: int
     agent_id: int
     days: int = 7
@@ -46,7 +46,7 @@ class AssignmentOut(Schema):
     completed_at: datetime | None
 
 
-class QuestionIn(Schema):
+class ExamQuestionIn(Schema):
     kind: str
     text: str
     choices: list[str] = []
@@ -61,7 +61,7 @@ class ExamIn(Schema):
     pass_mark: int = 60
     max_attempts: int = 3
     course_id: int | None = None
-    questions: list[QuestionIn]
+    questions: list[ExamQuestionIn]
 
 
 class ExamOut(Schema):
@@ -106,7 +106,7 @@ def create_course(request, payload: CourseIn):
 
 
 @router.post("/assignments", response={200: AssignmentOut, **ERRORS})
-def assign(request, payload: AssignIn):
+def assign(request, payload: TrainingAssignIn):
     """Give a course to an agent."""
     a = services.assign_course(actor=request.auth, course_id=payload.course_id, agent_id=payload.agent_id,
                                days=payload.days)

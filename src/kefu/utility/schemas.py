@@ -127,7 +127,7 @@ class EstimateIn(Schema):
     period: date
 
 
-class ImportIn(Schema):
+class UtilityImportIn(Schema):
     source: str = "import"
     rows: list[dict]
 
@@ -194,7 +194,7 @@ class DetectOut(Schema):
     already_open: int
 
 
-class OutcomeIn(Schema):
+class UtilityOutcomeIn(Schema):
     outcome: str
     note: str = ""
 
@@ -307,7 +307,7 @@ class VersionIn(Schema):
     version: int
 
 
-class ShiftOut(Schema):
+class UtilityShiftOut(Schema):
     id: int
     cashier: UserRef | None
     opened_at: datetime

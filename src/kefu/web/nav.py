@@ -10,7 +10,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from kefu.accounts.roles import CAN_MANAGE_KNOWLEDGE
+from kefu.accounts.roles import CAN_MANAGE_KNOWLEDGE, NO_CUSTOMER_DATA
 from kefu.packs import is_enabled
 
 
@@ -52,10 +52,11 @@ def _decides(user) -> bool:
 NAV: list[NavItem] = [
     NavItem("tickets:mine", _("My tickets"), _handles, "m"),
     NavItem("tickets:team", _("Team queue"), _handles, "q"),
-    NavItem("tickets:all", _("All tickets"), lambda u: not u.works_in_field()),
+    NavItem("tickets:all", _("All tickets"), lambda u: not u.works_in_field() and u.role not in NO_CUSTOMER_DATA),
     NavItem("tickets:new", _("New ticket"), _handles, "n"),
     NavItem("callbacks:queue", _("Callbacks"), _handles, "h"),
-    NavItem("customers:list", _("Customers"), lambda u: not u.works_in_field(), "c"),
+    NavItem("customers:list", _("Customers"), lambda u: not u.works_in_field() and u.role not in NO_CUSTOMER_DATA,
+            "c"),
     NavItem("tickets:board", _("Queue board"), lambda u: u.can_supervise()),
     NavItem("tickets:field", _("Field work"), lambda u: u.works_in_field()),
     NavItem("tickets:referrals", _("Referrals to decide"), _decides),
@@ -76,6 +77,8 @@ NAV: list[NavItem] = [
     NavItem("workforce:plan", _("Staffing and rosters"), lambda u: u.can_supervise()),
     NavItem("workforce:mine", _("My roster"), _handles),
     NavItem("packs:settings", _("Industry packs"), lambda u: u.can_administer()),
+    NavItem("audit:log", _("Audit log"), lambda u: u.can_read_audit()),
+    NavItem("web:security", _("Account security"), lambda u: u.can_manage_security()),
     NavItem("provision:setup", _("Center setup"), lambda u: u.can_administer()),
     NavItem("quality:queue", _("Inspection queue"), _inspects),
     NavItem("quality:evaluations", _("Quality evaluations"), _scored),
@@ -122,4 +125,6 @@ def screen_pop_url(request) -> str:
 
 def context(request) -> dict:
     """Template context processor: the menu and the screen-pop poll for the signed-in user."""
+    if getattr(request, "login_step", None):  # a login not finished yet (kefu.web.gate): no menu, no polling
+        return {"nav_items": [], "screen_pop_url": ""}
     return {"nav_items": nav_for(request), "screen_pop_url": screen_pop_url(request)}

@@ -63,6 +63,10 @@ def home(request):
 
     if request.user.works_in_field():
         return redirect("tickets:field")
+    if request.user.can_read_audit():
+        return redirect("audit:log")
+    if request.user.can_manage_security():
+        return redirect("web:security")
     if request.user.can_supervise():
         return redirect("tickets:board")
     if not request.user.can_handle_tickets() and can_inspect(request.user):  # 质检员: their inspection queue

@@ -28,10 +28,10 @@ from kefu.workforce.schemas import (
     RequirementOut,
     RequirementPatch,
     RosterOut,
+    RosterVersionIn,
     RunIn,
     RunOut,
     ShiftOut,
-    VersionIn,
     backtest_out,
     event_out,
     queue_out,
@@ -190,8 +190,8 @@ def reassign_shift(request, roster_id: int, shift_id: int, payload: ReassignIn):
     return selectors.coverage(full, selectors.requirements(request.auth, roster.week))
 
 
-@router.post("/rosters/{int:roster_id}/publish", response={200: VersionIn, **ERRORS})
-def publish(request, roster_id: int, payload: VersionIn):
+@router.post("/rosters/{int:roster_id}/publish", response={200: RosterVersionIn, **ERRORS})
+def publish(request, roster_id: int, payload: RosterVersionIn):
     roster = services.publish_roster(actor=request.auth, roster_id=roster_id, version=payload.version)
     return {"version": roster.version}
 

@@ -109,7 +109,7 @@ class ReassignIn(Schema):
     agent: int | None = None
 
 
-class VersionIn(Schema):
+class RosterVersionIn(Schema):
     version: int | None = None
 
 
@@ -152,7 +152,7 @@ class QueueOut(Schema):
 class QueuePatch(Schema):
     """Only the fields sent change; `version` is the one the client loaded (409 when stale)."""
 
-    version: int | None = None
+    version: int
     name: str | None = None
     target_kind: str | None = None
     target_sl: float | None = None

@@ -46,4 +46,16 @@ def test_bench_load_drives_agents_over_http_without_errors_or_lost_writes(run_be
         assert 0 < figure["p50_ms"] <= figure["p95_ms"]
     assert result["confirmed"]["replies"] == result["actions"]["reply"]["n"]
     assert result["all_p95_le_300ms"] == all(f["p95_ms"] <= 300 for f in timed.values())
-    assert result["memory"]["workers_mb"] and len(result["memory"]["workers_mb"]) == 2
+    assert result["memory"][0]["workers_mb"] and len(result["memory"][0]["workers_mb"]) == 2
+
+
+def test_bench_load_on_two_app_servers_survives_losing_one(run_bench, tmp_path):
+    """The scaled-out shape: one app server and one worker are SIGKILLed mid-run; the agents on it carry on
+    at the other, and every acknowledged write is stored exactly once (retries carry an Idempotency-Key)."""
+    result = run_bench("load", "--agents", "4", "--minutes", "0.4", "--pace", "0.3", "--workers", "1", "--apps",
+                       "2", "--huey-workers", "2", "--kill-after", "8", "--db", str(tmp_path / "cluster.sqlite3"))
+    assert result["config"]["apps"] == 2 and result["config"]["kill_after"] == 8
+    assert result["errors"]["count"] == 0, result["errors"]["first"]
+    assert result["lost_writes"] == {"replies": 0, "transitions": 0} and result["unacknowledged_stored"] == 0
+    assert result["failovers"]["requests"] > 0  # the agents homed on the killed server moved over
+    assert len(result["memory"]) == 1  # only the survivor is still there to measure

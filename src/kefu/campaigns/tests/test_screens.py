@@ -125,3 +125,29 @@ def test_the_call_screen_opens_a_ticket(world, client, campaign):
     opened = client.post(url, {"action": "ticket", "ticket_type": "inquiry", "title": "要求上门"})
     ticket_id = CampaignCall.objects.get().ticket_id
     assert ticket_id and opened.url == f"/tickets/{ticket_id}/"
+
+
+@pytest.mark.parametrize("content, name", [
+    (b"PK\x03\x04broken", "calls.xlsx"),
+    (b"", "calls.xlsx"),
+    ("姓名,手机\n张三,13812345678\n".encode("utf-16"), "calls.csv"),
+    (b"name\nx\n", "calls\x00.csv"),
+])
+def test_a_broken_upload_is_refused_on_the_page_and_adds_nothing(world, client, campaign, content, name):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(world.supervisor)
+    response = client.post(f"/campaigns/{campaign.pk}/", {"action": "import",
+                                                           "file": SimpleUploadedFile(name, content)})
+    assert response.status_code == 422 and not CampaignCall.objects.exists()
+    assert "field-error" in response.content.decode()  # said under the file field (codes: test_spreadsheet.py)
+
+
+def test_the_command_line_refuses_a_broken_file_without_a_traceback(world, campaign, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    broken = tmp_path / "calls.xlsx"
+    broken.write_bytes(b"PK\x03\x04broken")
+    with pytest.raises(CommandError) as refused:
+        call_command("campaigns", "import", str(campaign.pk), str(broken))
+    assert "corrupt_file" in str(refused.value)

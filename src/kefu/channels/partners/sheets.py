@@ -1,6 +1,5 @@
 """Reading the partner's case list (Excel or CSV, Chinese or English headers) and writing the result workbook."""
 
-import csv
 import io
 from dataclasses import dataclass
 from datetime import datetime
@@ -8,10 +7,10 @@ from datetime import datetime
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 
-from kefu.channels.email.parse import decode_bytes
 from kefu.core.errors import ValidationFailed
+from kefu.core.spreadsheet import read_table, safe_row
 
 MAX_ROWS = 5000
 # Header words the partners use, mapped to our fields.
@@ -40,15 +39,7 @@ class CaseRow:
 
 
 def _rows(data: bytes, filename: str) -> list[list]:
-    if filename.lower().endswith((".xlsx", ".xlsm")):
-        try:
-            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
-        except Exception as exc:  # noqa: BLE001 — openpyxl raises many kinds for a broken file
-            raise ValidationFailed(_("This is not an Excel workbook."), code="invalid_file", field="file") from exc
-        return [list(r) for r in sheet.iter_rows(values_only=True)][:MAX_ROWS + 1]
-    if filename.lower().endswith(".csv"):
-        return list(csv.reader(io.StringIO(decode_bytes(data.lstrip(b"\xef\xbb\xbf")))))[:MAX_ROWS + 1]
-    raise ValidationFailed(_("Upload an .xlsx or .csv file."), code="invalid_file", field="file")
+    return read_table(data, filename, max_rows=MAX_ROWS + 1)
 
 
 def _when(value, field: str) -> datetime | None:
@@ -97,7 +88,7 @@ def result_workbook(cases) -> bytes:
     sheet.append(["外部编号", "办理结果", "办结时间", "工单编号"])
     for case in cases:
         finished = timezone.localtime(case.finished_at).strftime("%Y-%m-%d %H:%M") if case.finished_at else ""
-        sheet.append([case.external_id, case.result, finished, f"GD{case.ticket_id:08d}"])
+        sheet.append(safe_row([case.external_id, case.result, finished, f"GD{case.ticket_id:08d}"]))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

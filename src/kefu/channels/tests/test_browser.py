@@ -10,7 +10,7 @@ from kefu.channels.models import Endpoint, InboundMessage, Mailbox, Medium, Outb
 from kefu.channels.partners import services as partners
 from kefu.channels.partners.sheets import CaseRow
 from kefu.channels.tests import corpus
-from kefu.web.tests.browser import VIEWPORT, screenshot
+from kefu.web.tests.browser import VIEWPORT, log_in, screenshot
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -25,11 +25,7 @@ def patient_page(browser, live_server):
         context.set_default_timeout(30000)
         contexts.append(context)
         page = context.new_page()
-        page.goto(f"{live_server.url}/login/")
-        page.fill("input[name=username]", user.username)
-        page.fill("input[name=password]", "kefu-Test-2026")
-        page.click("button.primary")
-        page.wait_for_url(lambda url: "/login/" not in url)
+        log_in(page, live_server.url, user)
         return page
 
     yield make

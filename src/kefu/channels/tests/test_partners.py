@@ -135,3 +135,20 @@ def test_partners_page_imports_an_upload_and_lists_cases(client, world, hotline)
     bad = client.post("/channels/partners/import/", {"source_id": hotline.pk,
                                                      "file": SimpleUploadedFile("x.txt", b"hello")})
     assert bad.status_code == 422 and PartnerCase.objects.count() == 2
+
+
+def test_the_result_workbook_never_holds_a_live_formula():
+    """A case number or result typed as =HYPERLINK(…) would be a formula in .xlsx: it is written as text."""
+    from io import BytesIO
+    from types import SimpleNamespace
+
+    from openpyxl import load_workbook
+
+    from kefu.channels.partners.sheets import result_workbook
+
+    case = SimpleNamespace(external_id='=HYPERLINK("http://x","点我")', result="@SUM(1)", finished_at=None,
+                           ticket_id=7)
+    sheet = load_workbook(BytesIO(result_workbook([case]))).active
+    row = [cell.value for cell in sheet[2]]
+    assert row[0] == '\'=HYPERLINK("http://x","点我")' and row[1] == "'@SUM(1)"
+    assert all(cell.data_type != "f" for cell in sheet[2])

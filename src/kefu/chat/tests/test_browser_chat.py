@@ -6,7 +6,7 @@ from kefu.chat.models import Conversation
 from kefu.chat.tests.conftest import available, make_widget
 from kefu.sla.models import BusinessCalendar
 from kefu.tickets.models import Ticket
-from kefu.web.tests.browser import VIEWPORT, screenshot
+from kefu.web.tests.browser import VIEWPORT, log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -42,11 +42,7 @@ def login(browser, server, user):
     context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
     context.set_default_timeout(10000)
     page = context.new_page()
-    page.goto(f"{server}/login/")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", "kefu-Test-2026")
-    page.click("button.primary")
-    page.wait_for_url(lambda url: "/login/" not in url)
+    log_in(page, server, user)
     return context, page
 
 

@@ -11,7 +11,8 @@ pytestmark = pytest.mark.django_db
 def test_filter_bar_keeps_every_choice_selected(client, world):
     client.force_login(world.agent)
     page = client.get("/tickets/all/", {"type": "repair", "priority": "3", "channel": "wechat", "sla": "breached",
-                                        "tier": "vip", "status": "resolved", "q": "漏气"}).content.decode()
+                                        "tier": "vip", "status": "resolved", "q": "漏气"},
+                      follow=True).content.decode()
     for option in ('value="repair" selected', 'value="3" selected', 'value="wechat" selected',
                    'value="breached" selected', 'value="vip" selected', 'value="resolved" selected'):
         assert option in page, option

@@ -42,7 +42,7 @@ def test_my_tickets_lists_only_mine_with_filters(client, world):
     assert f'data-ticket="{mine.pk}"' in page and f'data-ticket="{other.pk}"' not in page
     page = client.get("/tickets/mine/", {"type": "inquiry"}).content.decode()
     assert f'data-ticket="{mine.pk}"' not in page
-    page = client.get("/tickets/mine/", {"q": str(mine.pk)}, HTTP_HX_REQUEST="true").content.decode()
+    page = client.get("/tickets/mine/", {"q": str(mine.pk)}, HTTP_HX_REQUEST="true", follow=True).content.decode()
     assert f'data-ticket="{mine.pk}"' in page and "<html" not in page  # htmx gets the table only
 
 

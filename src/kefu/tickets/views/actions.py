@@ -184,7 +184,8 @@ def act(request, ticket_id: int, action: str):
 def reveal_phone(request, ticket_id: int):
     """Show the full contact phone to a role with the right; the reveal is audited and put on the timeline."""
     try:
-        number = services.reveal_contact_phone(actor=request.user, ticket_id=ticket_id)
+        number = services.reveal_contact_phone(actor=request.user, ticket_id=ticket_id,
+                                               reason=request.POST.get("reason", ""))
     except ServiceError as exc:
         if exc.status == 404:
             raise

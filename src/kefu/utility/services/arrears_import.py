@@ -21,7 +21,7 @@ from kefu.accounts.models import User
 from kefu.audit.models import AuditAction
 from kefu.audit.services import record
 from kefu.core.errors import ValidationFailed
-from kefu.customers.importer import read_table
+from kefu.core.spreadsheet import read_table
 from kefu.utility.models import ArrearsBalance, ArrearsBill, Meter, ServiceAccount
 from kefu.utility.services.arrears import _settled
 from kefu.utility.services.common import require_office
@@ -95,7 +95,7 @@ def _fen(text: str) -> int | None:
 
 def read_arrears_file(name: str, data: bytes) -> list[dict]:
     """Rows of the billing system's arrears file (.csv in UTF-8 or GBK, or .xlsx) keyed by canonical column."""
-    values = read_table(name, data)
+    values = read_table(data, name)
     header = [next((key for key, names in HEADERS.items() if cell.strip().lower() in names), None)
               for cell in values[0]]
     missing = [key for key in HEADERS if key not in header]

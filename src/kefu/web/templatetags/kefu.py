@@ -37,8 +37,10 @@ def duration(value) -> str:
 
 @register.simple_tag(takes_context=True)
 def with_page(context, page) -> str:
-    """The current query string with another page number: ?type=repair&page=3."""
-    query = context["request"].GET.copy()
+    """The current query string with another page number: ?type=repair&page=3 (without the private words a
+    search keeps in the session: kefu.web.privatequery)."""
+    request = context["request"]
+    query = getattr(request, "public_GET", request.GET).copy()
     query["page"] = page
     return "?" + query.urlencode()
 

@@ -77,6 +77,10 @@ class Command(BaseCommand):
         load.add_argument("--minutes", type=float, default=3.0, help="how long they work")
         load.add_argument("--pace", type=float, default=5.0, help="seconds between one agent's actions (mean)")
         load.add_argument("--workers", type=_positive, default=5, help="gunicorn workers")
+        load.add_argument("--apps", type=_positive, default=1, help="gunicorn app servers (agents spread over them)")
+        load.add_argument("--huey-workers", type=_positive, default=1, help="huey worker processes")
+        load.add_argument("--kill-after", type=float, default=0,
+                          help="seconds into the run to SIGKILL the second app server and a worker (0: never)")
         utility = sub.add_parser("utility", help="readings import, abnormal-meter detection, read-rate report")
         utility.add_argument("--meters", type=_positive, default=500_000, help="meters in service")
         utility.add_argument("--months", type=_positive, default=24, help="months of readings per meter")

@@ -27,4 +27,17 @@
       }
     }
   });
+
+  // The screen pop's poll says which call it already shows, so an unchanged pop costs a 204 and no redraw.
+  // (Here and not in an hx-vals "js:" expression: the Content-Security-Policy allows no eval.)
+  document.addEventListener("htmx:configRequest", function (event) {
+    if (!event.detail.elt || event.detail.elt.id !== "screen-pop") return;
+    var shown = document.querySelector("#screen-pop [data-call]");
+    event.detail.parameters.shown = (shown && shown.dataset.call) || "";
+  });
+
+  // Print buttons (no inline onclick: the Content-Security-Policy allows no inline script).
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-print]")) window.print();
+  });
 })();
