@@ -20,27 +20,23 @@ from kefu.attendance.services import may_decide, policy
 from kefu.audit.models import AuditAction
 from kefu.audit.services import record
 from kefu.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from kefu.sla.calendar import simple_calendar
+from kefu.sla.policies import office_calendar
 
 BALANCED = (LeaveKind.ANNUAL, LeaveKind.COMPENSATORY)  # kinds with a yearly entitlement; the others are not counted
 DEFAULT_REST_HOURS = 11.0
 
 
-def is_workday(d: date) -> bool:
-    """The business calendar: Chinese statutory holidays and 调休 working days when known, else Mon–Fri."""
-    import chinese_calendar
-
-    try:
-        return chinese_calendar.is_workday(d)
-    except NotImplementedError:
-        return d.weekday() < 5
-
-
 def swap_deadline(day: date, working_days: int) -> date:
-    """The last date a swap of a shift on `day` may be asked: `working_days` working days before it."""
+    """The last date a swap of a shift on `day` may be asked: `working_days` working days before it, counted on
+    the center's business calendar (its overrides, statutory holidays and 调休 days); without a stored calendar,
+    the default office week with China's holidays."""
+    calendar = office_calendar() or simple_calendar()
     d = day
     for _k in range(working_days):
         d -= timedelta(days=1)
-        while not is_workday(d):
+        # A calendar with no open day at all would loop forever: a year back is the furthest a notice reaches.
+        while not calendar.blocks_on(d) and (day - d).days <= 366:
             d -= timedelta(days=1)
     return d
 

@@ -43,6 +43,13 @@ def calendar_for(calendar_id: int) -> WorkCalendar:
     return _cache.get().calendars[calendar_id]
 
 
+def office_calendar() -> WorkCalendar | None:
+    """The center's first office-hours calendar (24×7 ones last): the working days that rules in working days
+    (partners' deadlines, shift-swap notice) count on. None when no calendar is stored."""
+    calendar_id = (BusinessCalendar.objects.order_by("always_open", "pk").values_list("pk", flat=True).first())
+    return calendar_for(calendar_id) if calendar_id is not None else None
+
+
 def policy_by_id(policy_id: int) -> LoadedPolicy | None:
     return _cache.get().by_id.get(policy_id)
 

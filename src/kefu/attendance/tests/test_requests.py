@@ -134,3 +134,20 @@ def test_leave_is_held_to_its_balance_and_approval_takes_the_shifts_off_the_rost
     assert Leave.objects.get(pk=first.pk).status == "approved"
     assert AuditEntry.objects.filter(target_type="leave", target_id=str(first.pk)).exists()
     assert R.balance(world.agent, "annual", 2027)["left"] == 1
+
+
+def test_swap_notice_counts_on_the_centers_own_calendar_overrides(world):
+    from kefu.sla.models import BusinessCalendar, CalendarOverride
+
+    calendar = BusinessCalendar.objects.order_by("always_open", "pk").first()
+    if calendar is None:
+        calendar = BusinessCalendar.objects.create(name="办公时间", hours={str(d): "09:00-18:00" for d in range(5)})
+    # The center closes Friday 26 February (a company day off): the last day to ask moves back to Thursday.
+    CalendarOverride.objects.create(calendar=calendar, date=date(2027, 2, 26), is_open=False, note="公司休息日")
+    assert R.swap_deadline(WEEK, 1) == date(2027, 2, 25)
+    s = shifts([("mon", world.agent, 0, 8, 17), ("x_wed", world.handler, 2, 8, 17)])
+    with pytest.raises(ValidationFailed) as err:
+        R.ask_swap(actor=world.agent, colleague_id=world.handler.pk, shift_id=s["mon"].pk,
+                   their_shift_id=s["x_wed"].pk, now=FRIDAY_BEFORE)
+    assert err.value.code == "swap_notice" and err.value.params["deadline"] == "2027-02-25"
+    assert not Swap.objects.exists()

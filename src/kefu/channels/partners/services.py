@@ -14,8 +14,7 @@ from kefu.channels.identity import find_customer
 from kefu.channels.models import PartnerCase, PartnerSource, ResultBatch
 from kefu.channels.partners.sheets import CaseRow, result_workbook
 from kefu.core.errors import NotFound, ValidationFailed
-from kefu.sla.models import BusinessCalendar
-from kefu.sla.policies import calendar_for
+from kefu.sla.policies import calendar_for, office_calendar
 from kefu.tickets.services import TicketInput, create_ticket
 from kefu.tickets.services.common import load_ticket, require_handler
 
@@ -30,12 +29,10 @@ class Imported:
 
 def _deadlines(source: PartnerSource, at: datetime) -> tuple[datetime, datetime]:
     """The partner's default deadlines counted on the business calendar (working hours and days)."""
-    # Without a calendar of its own, the center's first office-hours calendar: partners count working days.
-    calendar_id = source.calendar_id or (BusinessCalendar.objects.order_by("always_open", "pk")
-                                         .values_list("pk", flat=True).first())
-    if calendar_id is None:
+    # Without a calendar of its own, the center's office calendar: partners count working days.
+    calendar = calendar_for(source.calendar_id) if source.calendar_id else office_calendar()
+    if calendar is None:
         return at + timedelta(hours=source.ack_hours), at + timedelta(days=source.finish_days)
-    calendar = calendar_for(calendar_id)
     return calendar.add_minutes(at, source.ack_hours * 60), calendar.add_working_days(at, source.finish_days)
 
 
