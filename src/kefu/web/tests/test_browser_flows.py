@@ -138,3 +138,19 @@ def test_second_agent_gets_the_conflict_and_keeps_their_text(world, live_server,
     assert not ticket.messages.exists()
     second.click("text=重新加载工单")
     second.locator('[data-testid="status"]', has_text="处理中").wait_for()
+
+
+def test_on_a_phone_the_menu_folds_behind_one_button_and_the_page_comes_first(world, live_server, new_page):
+    agent = new_page(world.agent)
+    agent.set_viewport_size({"width": 390, "height": 844})
+    menu = agent.locator("#mainnav")
+    assert not menu.is_visible()
+    heading = agent.locator("h1").first
+    assert heading.bounding_box()["y"] < 200  # the page's own title is on the first screen, not below the menu
+    agent.click('[data-testid="menu-button"]')
+    assert menu.is_visible()
+    agent.click('#mainnav a[href="/search/"]')
+    agent.wait_for_url("**/search/**")
+    screenshot(agent, "phone-menu")
+    agent.set_viewport_size({"width": 1366, "height": 768})
+    assert agent.locator("#mainnav").is_visible() and not agent.locator('[data-testid="menu-button"]').is_visible()
