@@ -345,14 +345,7 @@ SOURCES_WITH_RECORDS = ("calls", "tickets", "chats")
 def cancel_backtest(*, actor, run_id: int, now: datetime | None = None) -> BacktestRun:
     """Stop a backtest: a queued one at once, a running one before its next test week."""
     require_planner(actor)
-    run = BacktestRun.objects.filter(pk=run_id).first()
-    if run is None:
-        raise NotFound(_("No such backtest."), code="not_found")
-    BacktestRun.objects.filter(pk=run.pk, status=RunStatus.QUEUED).update(
-        status=RunStatus.CANCELLED, finished_at=now or timezone.now())
-    BacktestRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(cancel_requested=True)
-    run.refresh_from_db()
-    return run
+    return _cancel_run(BacktestRun, run_id, _("No such backtest."), now)
 
 
 def execute_backtest(*, run_id: int, now: datetime | None = None) -> BacktestRun | None:
@@ -417,12 +410,18 @@ def request_schedule(*, actor, week: date, setup_id: int, now: datetime | None =
 def cancel_schedule(*, actor, run_id: int, now: datetime | None = None) -> ScheduleRun:
     """Ask a run to stop; a queued run is cancelled at once, a running one at the solver's next check."""
     require_planner(actor)
-    run = ScheduleRun.objects.filter(pk=run_id).first()
+    return _cancel_run(ScheduleRun, run_id, _("No such schedule run."), now)
+
+
+def _cancel_run(model, run_id: int, missing, now: datetime | None):
+    """A queued run is cancelled at once; a running one is asked to stop (its worker checks between steps).
+    Two conditional updates, so a run the worker picks up meanwhile is never both started and cancelled."""
+    run = model.objects.filter(pk=run_id).first()
     if run is None:
-        raise NotFound(_("No such schedule run."), code="not_found")
-    ScheduleRun.objects.filter(pk=run.pk, status=RunStatus.QUEUED).update(
+        raise NotFound(missing, code="not_found")
+    model.objects.filter(pk=run.pk, status=RunStatus.QUEUED).update(
         status=RunStatus.CANCELLED, finished_at=now or timezone.now())
-    ScheduleRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(cancel_requested=True)
+    model.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(cancel_requested=True)
     run.refresh_from_db()
     return run
 
