@@ -97,6 +97,7 @@ def export(request):
 
     from kefu.audit.models import AuditAction
     from kefu.audit.services import record
+    from kefu.core.spreadsheet import safe_row
 
     _require_lead(request.user)
     month = _month(request.GET.get("month"))
@@ -108,9 +109,10 @@ def export(request):
                _("Early leave"), _("Minutes early"), _("Absent")] + [str(label) for _v, label in LeaveKind.choices]
               + [_("Overtime hours"), _("Night shifts")])
     for r in sheet:
-        ws.append([str(r["agent"]), r["agent"].agent_no or "", r["shifts"], r["attended"], r["late"],
+        # A display name such as "=HYPERLINK(…)" must stay text, not become a formula in the lead's Excel.
+        ws.append(safe_row([str(r["agent"]), r["agent"].agent_no or "", r["shifts"], r["attended"], r["late"],
                    r["late_minutes"], r["early"], r["early_minutes"], r["absent"]]
-                  + [r["leave"][v] for v, _label in LeaveKind.choices] + [r["overtime_hours"], r["nights"]])
+                  + [r["leave"][v] for v, _label in LeaveKind.choices] + [r["overtime_hours"], r["nights"]]))
     out = BytesIO()
     book.save(out)
     record(actor=request.user, action=AuditAction.EXPORT, target_type="attendance_sheet",

@@ -176,3 +176,18 @@ def test_adherence_of_a_day_and_the_live_board(world, client):
     assert client.get("/attendance/board/").status_code == 200
     client.force_login(world.agent)
     assert client.get("/attendance/board/").status_code == 403
+
+
+def test_excel_export_keeps_a_formula_like_name_as_text(world, client):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    world.agent.first_name, world.agent.last_name = "", ""
+    world.agent.display_name = '=HYPERLINK("http://evil","点我")'
+    world.agent.save()
+    roster(MONDAY, [(world.agent, 0, 8, 17)])
+    client.force_login(world.lead)
+    xlsx = client.get("/attendance/team.xlsx?month=2026-11")
+    cell = load_workbook(BytesIO(xlsx.content)).active.cell(row=2, column=1)
+    assert cell.data_type == "s" and str(cell.value).startswith("'=HYPERLINK")
