@@ -6,11 +6,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kefu.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from kefu.core.store import save_versioned, stale
 from kefu.shiftlog.models import Handover, HandoverItem, HandoverStatus, ItemKind
 
 ESCALATE_AFTER = timedelta(minutes=30)  # an item passed on and not acknowledged this long goes to the team lead
@@ -48,6 +49,9 @@ def prepare_handover(*, actor, now: datetime | None = None) -> Handover:
                                                    due_at__lte=horizon).order_by("due_at")[:50]]
     HandoverItem.objects.bulk_create(items)
     return sheet
+
+
+STALE_SHEET = stale(gettext_lazy("This handover was changed since you loaded it."))
 
 
 def _own_draft(actor, handover_id: int, version: int | None) -> Handover:
@@ -88,13 +92,14 @@ def edit_handover(*, actor, handover_id: int, version: int | None, notes: str | 
     if bad:
         raise ValidationFailed(_("Some items are incomplete or passed to nobody on duty."), code="invalid",
                                field=bad[0], params={"fields": bad})
+    # One conditional UPDATE first: of two edits based on the same version only one goes on (the other: 409).
+    save_versioned(sheet, version, {"notes": notes} if notes is not None else {}, conflict=STALE_SHEET,
+                   where={"status": HandoverStatus.DRAFT})
     for item_id, user_id in (assign or {}).items():
         sheet.items.filter(pk=item_id).update(to_user_id=user_id)
     sheet.items.filter(pk__in=list(remove)).delete()
     HandoverItem.objects.bulk_create([HandoverItem(handover=sheet, kind=a["kind"], text=a["text"].strip(),
                                                    to_user_id=a.get("to_user")) for a in add])
-    Handover.objects.filter(pk=sheet.pk).update(version=F("version") + 1,
-                                                **({"notes": notes} if notes is not None else {}))
     sheet.refresh_from_db()
     return sheet
 
@@ -110,7 +115,8 @@ def pass_handover(*, actor, handover_id: int, version: int | None, now: datetime
         raise ValidationFailed(_("Every item must be passed to a named person of the next shift."),
                                code="item_unassigned", field=f"item_{unassigned[0]}", params={"items": unassigned})
     at = now or timezone.now()
-    Handover.objects.filter(pk=sheet.pk).update(status=HandoverStatus.PASSED, passed_at=at, version=F("version") + 1)
+    save_versioned(sheet, version, {"status": HandoverStatus.PASSED, "passed_at": at}, conflict=STALE_SHEET,
+                   where={"status": HandoverStatus.DRAFT})
     people = set(sheet.items.values_list("to_user_id", flat=True))
     from kefu.accounts.models import User
 

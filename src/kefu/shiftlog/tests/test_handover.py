@@ -60,3 +60,24 @@ def test_handover_page_prepare_and_acknowledge(world, client):
     assert "系统慢" in client.get("/shift/handover/").content.decode()
     assert client.post("/shift/handover/do/ack/", {"item": item.pk}).status_code == 302
     assert HandoverItem.objects.get().acknowledged_at is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_edits_of_one_version_keep_one_and_refuse_the_other_with_409():
+    from kefu.core.errors import Conflict
+    from kefu.testing import at_once, build_world
+
+    world = build_world()
+    sheet = services.prepare_handover(actor=world.agent, now=NOW)
+
+    def edit(notes):
+        try:
+            return services.edit_handover(actor=world.agent, handover_id=sheet.pk, version=sheet.version,
+                                          notes=notes).notes
+        except Conflict as exc:
+            return exc.code
+
+    results = at_once(edit, ["打印机卡纸", "系统登录慢"])
+    assert sorted(results, key=str).count("stale_version") == 1
+    kept = Handover.objects.get(pk=sheet.pk)
+    assert kept.version == sheet.version + 1 and kept.notes in ("打印机卡纸", "系统登录慢") and kept.notes in results
