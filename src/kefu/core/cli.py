@@ -2,6 +2,7 @@
 
 import json
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 
 from kefu.core.errors import ServiceError
@@ -11,9 +12,7 @@ def acting_user(username: str | None):
     """The user a command acts as (--as); None means the machine's operator, who is trusted."""
     if not username:
         return None
-    from kefu.accounts.models import User
-
-    user = User.objects.filter(username=username, is_active=True).first()
+    user = get_user_model().objects.filter(username=username, is_active=True).first()
     if user is None:
         raise CommandError(f"--as: no active user {username!r}")
     return user

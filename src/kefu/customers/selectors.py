@@ -1,12 +1,13 @@
 """Read queries for customers, all through visible_to(user), and their masked API shape."""
 
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kefu.api.schemas import user_ref
 from kefu.core.errors import NotFound, ValidationFailed
 from kefu.core.pii import mask_id_number, mask_phone, normalize_phone
 from kefu.customers.models import ContactPoint, Customer
+from kefu.customers.panels import details_for
 
 
 def search_customers(user, *, q: str = "", phone: str = "", reference: str = "", page: int = 1,
@@ -58,14 +59,9 @@ def customer_out(customer: Customer) -> dict:
 
 
 def customer_detail_out(user, customer: Customer) -> dict:
-    from kefu.tickets.models import Ticket
-
-    counts = Ticket.objects.visible_to(user).filter(customer=customer).aggregate(
-        total=Count("id"), open=Count("id", filter=Q(is_open=True)))
     history = [
         {"from_status": s.from_status, "to_status": s.to_status, "reason": s.reason,
          "actor": user_ref(s.actor), "at": s.at}
         for s in customer.status_changes.select_related("actor")
     ]
-    return {**customer_out(customer), "ticket_count": counts["total"], "open_ticket_count": counts["open"],
-            "status_history": history}
+    return {**customer_out(customer), **details_for(user, customer), "status_history": history}

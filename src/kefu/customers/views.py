@@ -11,10 +11,7 @@ from kefu.core.errors import ServiceError
 from kefu.core.pii import mask_id_number
 from kefu.customers import selectors, services
 from kefu.customers.panels import panels_for
-from kefu.tickets.models import Ticket
 from kefu.web.htmx import error_context, page, render
-
-TICKETS_SHOWN = 30
 
 
 def _no_crews(user):
@@ -45,10 +42,8 @@ def customer_list(request):
 def customer_detail(request, customer_id: int):
     _no_crews(request.user)
     customer = selectors.get_customer(request.user, customer_id)
-    tickets = list(Ticket.objects.visible_to(request.user).filter(customer=customer)
-                   .select_related("ticket_type", "assignee").order_by("-created_at")[:TICKETS_SHOWN])
     return render(request, "customers/detail.html", {
-        "customer": customer, "tickets": tickets, "masked_id": mask_id_number(customer.id_number),
+        "customer": customer, "masked_id": mask_id_number(customer.id_number),
         "history": customer.status_changes.select_related("actor"), "can_reveal": request.user.can_reveal_pii(),
         "panels": panels_for(request.user, customer),
     })

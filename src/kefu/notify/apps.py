@@ -9,3 +9,7 @@ class NotifyConfig(AppConfig):
 
     def ready(self):
         from kefu.notify import checks  # noqa: F401  (registers the system checks)
+        from kefu.notify.listener import CODES, on_ticket_event
+        from kefu.tickets.events import listen
+
+        listen(self.label, on_ticket_event, codes=CODES)

@@ -8,7 +8,8 @@ not listed here fails at start-up, so adding one is a reviewed, one-line change 
 
 Why this order: the SLA clocks first (their follow-up tasks and escalations are part of the change itself),
 then callbacks (a resolution schedules its callback), then the report facts that read callback and survey
-events, search, which only marks what to re-index after the commit, and the screen pop a new ticket closes;
+events, search, which only marks what to re-index after the commit, the screen pop a new ticket closes,
+the in-app notices (field work done, a manager's referral and decision);
 the enterprise pack last, which only arranges what happens after the commit (green-channel routing, the
 account manager's notice).
 """
@@ -19,5 +20,6 @@ ORDER: tuple[str, ...] = (
     "reports",
     "search",
     "cti",
+    "notify",
     "enterprise",
 )

@@ -73,12 +73,4 @@ def complete_field_work(*, actor: User | None, ticket_id: int, version: int, res
     save(ticket, version, changes)
     emit(ticket, EventCode.FIELD_COMPLETED, actor=actor, at=at,
          params={"team": team_id, "result": result, "notes": notes, "status": changes.get("status")})
-    if ticket.assignee_id:
-        from kefu.notify.services import queue_notification
-
-        queue_notification(
-            recipient=ticket.assignee, channel="in_app", kind="field_done", ticket=ticket,
-            subject=_("%(number)s: field work done") % {"number": ticket.number},
-            body=_("The crew finished «%(title)s»: %(result)s. Please call the customer back.")
-            % {"title": ticket.title, "result": result[:200]}, params={"ticket": ticket.pk}, now=at)
     return ticket

@@ -32,13 +32,6 @@ def refuse_while_referred(ticket: Ticket, *, field: str) -> None:
                                code="awaiting_manager", field=field)
 
 
-def _notify(recipient: User, ticket: Ticket, kind: str, subject, body, at: datetime) -> None:
-    from kefu.notify.services import queue_notification
-
-    queue_notification(recipient=recipient, channel="in_app", kind=kind, ticket=ticket, subject=subject,
-                       body=body, params={"ticket": ticket.pk}, now=at)
-
-
 @transaction.atomic(durable=True)
 def refer_to_manager(*, actor: User | None, ticket_id: int, question: str, manager_id: int,
                      now: datetime | None = None) -> ManagerReferral:
@@ -70,8 +63,6 @@ def refer_to_manager(*, actor: User | None, ticket_id: int, question: str, manag
     bump(ticket, {"updated_at": at})
     emit(ticket, EventCode.REFERRED_TO_MANAGER, actor=actor, at=at,
          params={"referral": referral.pk, "manager": manager.pk})
-    _notify(manager, ticket, "manager_referral", _("%(number)s waits for your decision") % {"number": ticket.number},
-            question[:300], at)
     return referral
 
 
@@ -98,7 +89,4 @@ def decide_referral(*, actor: User | None, referral_id: int, decision: str,
     ticket = referral.ticket
     bump(ticket, {"updated_at": at})
     emit(ticket, EventCode.MANAGER_DECIDED, actor=actor, at=at, params={"referral": referral.pk})
-    if referral.asked_by_id:
-        _notify(referral.asked_by, ticket, "manager_decided",
-                _("%(number)s: the manager has decided") % {"number": ticket.number}, decision[:300], at)
     return referral
