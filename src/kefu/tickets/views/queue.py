@@ -11,7 +11,6 @@ from kefu.tickets.lifecycle import Channel, Priority, Status
 from kefu.tickets.validation import active_types
 from kefu.tickets.views.common import filters_from, int_or_none
 from kefu.web.htmx import error_context, render
-from kefu.web.models import SavedView
 
 PAGE_SIZE = 20
 FILTER_KEYS = ("q", "type", "status", "channel", "priority", "sla", "tier")
@@ -36,8 +35,7 @@ def _queue(request, *, page_name: str, title, fixed: dict):
     context = {"title": title, "page_name": page_name, "query": request.GET.urlencode(),
                # Every filter present (empty when not chosen): the filter bar compares each option with these,
                # and a missing key in a template lookup costs a failed lookup and a dir() per comparison.
-               "current": {key: request.GET.get(key, "") for key in FILTER_KEYS},
-               "saved_views": SavedView.objects.filter(user=request.user, page=page_name), **_choices()}
+               "current": {key: request.GET.get(key, "") for key in FILTER_KEYS}, **_choices()}
     status = 200
     try:
         page = int_or_none(request.GET.get("page"), "page") or 1

@@ -60,3 +60,11 @@ def short_time(value) -> str:
     if value in (None, ""):
         return ""
     return template_localtime(value).strftime("%m-%d %H:%M")
+
+
+@register.simple_tag(takes_context=True)
+def saved_views(context, page_name: str):
+    """The user's saved filters of a list page (the page's own view never needs to know about them)."""
+    from kefu.web.models import SavedView
+
+    return SavedView.objects.filter(user=context["request"].user, page=page_name)
